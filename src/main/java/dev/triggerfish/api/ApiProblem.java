@@ -1,0 +1,50 @@
+package dev.triggerfish.api;
+
+import java.util.List;
+
+/**
+ * A failure that becomes an RFC 9457 problem+json answer: a status, a short title, a detail and,
+ * for validation failures, every bad field with its JSON path.
+ */
+public class ApiProblem extends RuntimeException {
+    private final int status;
+    private final String title;
+    private final transient List<FieldError> errors;
+
+    public ApiProblem(int status, String title, String detail, List<FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    public ApiProblem(int status, String title, String detail) {
+        this(status, title, detail, List.of());
+    }
+
+    public static ApiProblem notFound(String what, Object id) {
+        return new ApiProblem(404, "Not found", what + " " + id + " does not exist");
+    }
+
+    public static ApiProblem invalid(String what, List<FieldError> errors) {
+        return new ApiProblem(422, "Invalid " + what, errors.size() + " invalid field(s): "
+                + errors.get(0).path() + " " + errors.get(0).message()
+                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""), errors);
+    }
+
+    public static ApiProblem badRequest(String path, String message) {
+        return new ApiProblem(400, "Bad request", path + ": " + message, List.of(new FieldError(path, message)));
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.triggerfish.api;
+
+/** One bad item of a request: the JSON path (or query parameter) and what is wrong with it. */
+public record FieldError(String path, String message) {
+}

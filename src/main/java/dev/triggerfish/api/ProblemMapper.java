@@ -1,0 +1,72 @@
+package dev.triggerfish.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.hibernate.StaleStateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+
+/** Maps every failure to problem+json in one place; an unexpected one is logged and answered 500 without internals. */
+public class ProblemMapper {
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response apiProblem(ApiProblem problem, HttpServerRequest request) {
+        return respond(problem.status(), problem.title(), problem.getMessage(), request, problem.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, HttpServerRequest request) {
+        String path = e instanceof JsonMappingException m ? JsonPaths.of(m.getPath()) : "$";
+        String message = e instanceof MismatchedInputException
+                ? "has the wrong JSON type"
+                : "is not valid JSON: " + e.getOriginalMessage();
+        return respond(400, "Malformed JSON", path + " " + message, request, List.of(new FieldError(path, message)));
+    }
+
+    @ServerExceptionMapper
+    public Response stale(StaleStateException e, HttpServerRequest request) {
+        return respond(409, "Conflict", "the resource was changed by another request; read it again and retry", request, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, HttpServerRequest request) {
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return respond(status, title, e.getMessage(), request, List.of());
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e, HttpServerRequest request) {
+        Throwable cause = unwrap(e);
+        if (cause != e) {
+            if (cause instanceof ApiProblem p) {
+                return apiProblem(p, request);
+            }
+            if (cause instanceof StaleStateException s) {
+                return stale(s, request);
+            }
+        }
+        LOG.errorf(e, "unexpected failure on %s %s", request.method(), request.path());
+        return respond(500, "Internal error", "an unexpected error occurred; it has been logged", request, List.of());
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof ApiProblem)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static Response respond(int status, String title, String detail, HttpServerRequest request, List<FieldError> errors) {
+        ProblemBody body = new ProblemBody("about:blank", title, status, detail, request == null ? null : request.path(), errors);
+        return Response.status(status).type(ProblemBody.MEDIA_TYPE).entity(body).build();
+    }
+}

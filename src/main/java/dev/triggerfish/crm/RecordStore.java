@@ -1,0 +1,167 @@
+package dev.triggerfish.crm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triggerfish.api.ApiProblem;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** The CRM records, in SQL. Every change is one transaction that returns the state before and after. */
+@ApplicationScoped
+public class RecordStore {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final String COLUMNS = "type, id, attributes::text as attributes, tags, assigned_to, version, created_at, updated_at";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public RecordStore(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    public Uni<RecordChange> create(String type, RecordInput input) {
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                        insert into crm_records (type, id, attributes, tags, assigned_to)
+                        values ($1, coalesce($2, nextval('crm_record_ids')::text), $3::text::jsonb, $4, $5)
+                        on conflict do nothing returning\s""" + COLUMNS)
+                .execute(Tuple.of(type, input.id(), write(input.attributes()), input.tags().toArray(String[]::new), input.assignedTo()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ApiProblem(409, "Conflict", type + " " + input.id() + " already exists");
+                    }
+                    return new RecordChange(null, read(rows.iterator().next()));
+                }));
+    }
+
+    public Uni<CrmRecord> get(String type, String id) {
+        return find(pool, type, id, false)
+                .map(record -> {
+                    if (record == null) {
+                        throw ApiProblem.notFound(type, id);
+                    }
+                    return record;
+                });
+    }
+
+    /** Records of one type, oldest first, with the total. */
+    public Uni<RecordPage> list(String type, int page, int perPage) {
+        return pool.preparedQuery("select " + COLUMNS + ", count(*) over () as total from crm_records where type = $1"
+                        + " order by created_at, id limit $2 offset $3")
+                .execute(Tuple.of(type, perPage, (long) (page - 1) * perPage))
+                .flatMap(rows -> rows.size() > 0 || page == 1
+                        ? Uni.createFrom().item(toPage(rows, page, perPage))
+                        : count(type).map(total -> new RecordPage(List.of(), page, perPage, total)));
+    }
+
+    /**
+     * Replaces the record's state with what {@code change} makes of it, checking the expected version
+     * (null: any) under a row lock.
+     */
+    public Uni<RecordChange> update(String type, String id, Integer expectedVersion, UnaryOperator<RecordInput> change) {
+        return pool.withTransaction(tx -> find(tx, type, id, true)
+                .flatMap(before -> {
+                    checkVersion(type, id, before, expectedVersion);
+                    RecordInput after = change.apply(new RecordInput(id, before.attributes(), before.tags(), before.assignedTo()));
+                    return tx.preparedQuery("""
+                                    update crm_records set attributes = $3::text::jsonb, tags = $4, assigned_to = $5,
+                                           version = version + 1, updated_at = now()
+                                    where type = $1 and id = $2 returning\s""" + COLUMNS)
+                            .execute(Tuple.of(type, id, write(after.attributes()), after.tags().toArray(String[]::new), after.assignedTo()))
+                            .map(rows -> new RecordChange(before, read(rows.iterator().next())));
+                }));
+    }
+
+    public Uni<RecordChange> delete(String type, String id, Integer expectedVersion) {
+        return pool.withTransaction(tx -> find(tx, type, id, true)
+                .flatMap(before -> {
+                    checkVersion(type, id, before, expectedVersion);
+                    return tx.preparedQuery("delete from crm_records where type = $1 and id = $2")
+                            .execute(Tuple.of(type, id))
+                            .map(ignored -> new RecordChange(before, null));
+                }));
+    }
+
+    /** The records named by (type, id) pairs, for resolving relations; absent ones are left out. */
+    public Uni<List<CrmRecord>> findAll(List<String> types, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("select " + COLUMNS + " from crm_records r"
+                        + " join unnest($1::text[], $2::text[]) as k(type, id) on r.type = k.type and r.id = k.id")
+                .execute(Tuple.of(types.toArray(String[]::new), ids.toArray(String[]::new)))
+                .map(rows -> {
+                    List<CrmRecord> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(read(row)));
+                    return found;
+                });
+    }
+
+    private Uni<CrmRecord> find(SqlClient client, String type, String id, boolean lock) {
+        return client.preparedQuery("select " + COLUMNS + " from crm_records where type = $1 and id = $2" + (lock ? " for update" : ""))
+                .execute(Tuple.of(type, id))
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+    }
+
+    private Uni<Long> count(String type) {
+        return pool.preparedQuery("select count(*) from crm_records where type = $1")
+                .execute(Tuple.of(type))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    private RecordPage toPage(RowSet<Row> rows, int page, int perPage) {
+        List<CrmRecord> records = new ArrayList<>();
+        long total = 0;
+        for (Row row : rows) {
+            records.add(read(row));
+            total = row.getLong("total");
+        }
+        return new RecordPage(records, page, perPage, total);
+    }
+
+    private static void checkVersion(String type, String id, CrmRecord current, Integer expected) {
+        if (current == null) {
+            throw ApiProblem.notFound(type, id);
+        }
+        if (expected != null && expected != current.version()) {
+            throw new ApiProblem(412, "Precondition failed", type + " " + id + " is at version " + current.version()
+                    + ", not " + expected + "; read it again and retry");
+        }
+    }
+
+    private CrmRecord read(Row row) {
+        String[] tags = row.getArrayOfStrings("tags");
+        return new CrmRecord(row.getString("type"), row.getString("id"), parse(row.getString("attributes")),
+                tags == null ? List.of() : Arrays.asList(tags), row.getString("assigned_to"), row.getInteger("version"),
+                row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+    }
+
+    private Map<String, Object> parse(String text) {
+        try {
+            return json.readValue(text, MAP);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String write(Map<String, Object> attributes) {
+        try {
+            return json.writeValueAsString(attributes);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

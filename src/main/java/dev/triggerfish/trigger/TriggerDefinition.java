@@ -1,0 +1,236 @@
+package dev.triggerfish.trigger;
+
+import dev.triggerfish.action.ActionHandler;
+import dev.triggerfish.action.ActionRegistry;
+import dev.triggerfish.action.ConfigCheck;
+import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.api.FieldError;
+import dev.triggerfish.condition.CompiledCondition;
+import dev.triggerfish.condition.ConditionError;
+import dev.triggerfish.condition.InvalidConditions;
+import dev.triggerfish.event.EntityType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A trigger as the spec writes it, checked: every field is validated and every bad one reported with
+ * its JSON path. Unknown top-level fields are rejected, so that a misspelt {@code trigger_conditons}
+ * cannot silently make a trigger fire on everything.
+ */
+public record TriggerDefinition(
+        String name,
+        String description,
+        TriggerType triggerType,
+        String modelType,
+        String modelKey,
+        List<Object> triggerConditions,
+        Map<String, Object> actionConfiguration,
+        Map<String, Object> rateLimiting,
+        boolean allowRetries,
+        int maxRetries,
+        Map<String, Object> retryConfiguration,
+        int delayMinutes,
+        boolean isActive,
+        boolean debugMode,
+        CompiledCondition condition) {
+
+    public static final boolean DEFAULT_ALLOW_RETRIES = true;
+    public static final int DEFAULT_MAX_RETRIES = 3;
+
+    /** Fields of the wire form that the server writes; accepted in a body and ignored. */
+    static final Set<String> READ_ONLY = Set.of("id", "version", "created_at", "updated_at");
+    static final Set<String> FIELDS = Set.of("name", "description", "trigger_type", "model_type", "trigger_conditions",
+            "action_configuration", "rate_limiting", "allow_retries", "max_retries", "retry_configuration",
+            "delay_minutes", "is_active", "debug_mode");
+    static final Set<String> SCHEDULES = Set.of("every_minute", "every_5_minutes", "every_15_minutes", "hourly", "daily", "weekly", "monthly");
+    private static final int MAX_ACTIONS = 50;
+
+    /**
+     * Checks {@code body} (the parsed JSON of a trigger).
+     *
+     * @throws ApiProblem 422 naming every bad field
+     */
+    public static TriggerDefinition from(Map<String, Object> body, ActionRegistry actions) {
+        List<FieldError> errors = new ArrayList<>();
+        ConfigCheck top = new ConfigCheck(body, "", errors);
+        body.keySet().stream()
+                .filter(k -> !FIELDS.contains(k) && !READ_ONLY.contains(k))
+                .sorted()
+                .forEach(k -> top.error(k, "is not a field of a trigger (fields: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")"));
+
+        top.requireText("name");
+        if (body.get("name") instanceof String n && n.length() > 255) {
+            top.error("name", "must be at most 255 characters");
+        }
+        top.optionalText("description");
+        TriggerType type = triggerType(body, top);
+        String modelKey = modelKey(body, type, top);
+        CompiledCondition condition = conditions(body.get("trigger_conditions"), errors);
+        actionConfiguration(body.get("action_configuration"), type, actions, errors);
+        rateLimiting(body.get("rate_limiting"), errors);
+        top.optionalBoolean("allow_retries");
+        top.optionalInt("max_retries", 0, 100);
+        retryConfiguration(body.get("retry_configuration"), errors);
+        top.optionalInt("delay_minutes", 0, 525_600);
+        top.optionalBoolean("is_active");
+        top.optionalBoolean("debug_mode");
+
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid("trigger", errors);
+        }
+        return new TriggerDefinition(
+                (String) body.get("name"),
+                (String) body.get("description"),
+                type,
+                (String) body.get("model_type"),
+                modelKey,
+                list(body.get("trigger_conditions")),
+                map(body.get("action_configuration")),
+                map(body.get("rate_limiting")),
+                bool(body.get("allow_retries"), DEFAULT_ALLOW_RETRIES),
+                number(body.get("max_retries"), DEFAULT_MAX_RETRIES),
+                map(body.get("retry_configuration")),
+                number(body.get("delay_minutes"), 0),
+                bool(body.get("is_active"), true),
+                bool(body.get("debug_mode"), false),
+                condition);
+    }
+
+    private static TriggerType triggerType(Map<String, Object> body, ConfigCheck top) {
+        Object raw = body.get("trigger_type");
+        TriggerType type = raw instanceof String s ? TriggerType.fromWireName(s) : null;
+        if (raw == null) {
+            top.error("trigger_type", "is required (one of: " + TriggerType.allWireNames() + ")");
+        } else if (type == null) {
+            top.error("trigger_type", "unknown trigger type '" + raw + "' (one of: " + TriggerType.allWireNames() + ")");
+        }
+        return type;
+    }
+
+    private static String modelKey(Map<String, Object> body, TriggerType type, ConfigCheck top) {
+        Object raw = body.get("model_type");
+        if (raw == null) {
+            if (type != null && type.needsModel()) {
+                top.error("model_type", "is required for trigger type '" + type.wireName() + "' (e.g. 'App\\Models\\Contact' or 'Contact')");
+            }
+            return null;
+        }
+        if (!(raw instanceof String s) || !EntityType.isValid(s)) {
+            top.error("model_type", "must be a model name such as 'App\\Models\\Contact' or 'Contact'");
+            return null;
+        }
+        return EntityType.canonical(s);
+    }
+
+    private static CompiledCondition conditions(Object raw, List<FieldError> errors) {
+        try {
+            return CompiledCondition.compile(raw, "trigger_conditions");
+        } catch (InvalidConditions e) {
+            for (ConditionError error : e.errors()) {
+                errors.add(new FieldError(error.path(), error.message()));
+            }
+            return null;
+        }
+    }
+
+    private static void actionConfiguration(Object raw, TriggerType type, ActionRegistry registry, List<FieldError> errors) {
+        if (!(raw instanceof Map<?, ?> config)) {
+            errors.add(new FieldError("action_configuration", raw == null ? "is required" : "must be an object"));
+            return;
+        }
+        ConfigCheck check = new ConfigCheck(map(config), "action_configuration", errors);
+        schedule(config.get("schedule"), type, check);
+        Object actions = config.get("actions");
+        if (!(actions instanceof List<?> list) || list.isEmpty()) {
+            check.error("actions", actions == null ? "is required: a list of at least one action" : "must be a non-empty list of actions");
+            return;
+        }
+        if (list.size() > MAX_ACTIONS) {
+            check.error("actions", "has more than " + MAX_ACTIONS + " actions");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String path = "action_configuration.actions[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> action)) {
+                errors.add(new FieldError(path, "must be an action object with a 'type'"));
+                continue;
+            }
+            Object actionType = action.get("type");
+            ActionHandler handler = actionType instanceof String t ? registry.find(t) : null;
+            if (handler == null) {
+                errors.add(new FieldError(path + ".type", (actionType == null ? "is required" : "unknown action type '" + actionType + "'")
+                        + " (one of: " + registry.types() + ")"));
+                continue;
+            }
+            handler.validate(new ConfigCheck(map(action), path, errors));
+        }
+    }
+
+    private static void schedule(Object schedule, TriggerType type, ConfigCheck check) {
+        if (schedule == null) {
+            if (type == TriggerType.TIME_BASED) {
+                check.error("schedule", "is required for a time_based trigger (one of: " + String.join(", ", new java.util.TreeSet<>(SCHEDULES))
+                        + ", or a cron expression)");
+            }
+            return;
+        }
+        if (!(schedule instanceof String s) || !(SCHEDULES.contains(s) || isCron(s))) {
+            check.error("schedule", "must be one of: " + String.join(", ", new java.util.TreeSet<>(SCHEDULES))
+                    + ", or a cron expression of 5 fields (was '" + schedule + "')");
+        }
+    }
+
+    private static boolean isCron(String s) {
+        String[] fields = s.trim().split("\\s+");
+        return fields.length == 5 && s.matches("[0-9*/,\\-A-Za-z?\\s]+");
+    }
+
+    private static void rateLimiting(Object raw, List<FieldError> errors) {
+        if (raw == null) {
+            return;
+        }
+        if (!(raw instanceof Map<?, ?> limits)) {
+            errors.add(new FieldError("rate_limiting", "must be an object"));
+            return;
+        }
+        ConfigCheck check = new ConfigCheck(map(limits), "rate_limiting", errors);
+        check.requireInt("limit", 1, 1_000_000_000);
+        check.oneOf("period", Set.of("minute", "hour", "day"), true);
+        check.optionalInt("burst_limit", 0, 1_000_000_000);
+        check.oneOf("reset_strategy", Set.of("sliding", "fixed"), false);
+    }
+
+    private static void retryConfiguration(Object raw, List<FieldError> errors) {
+        if (raw == null) {
+            return;
+        }
+        if (!(raw instanceof Map<?, ?> retry)) {
+            errors.add(new FieldError("retry_configuration", "must be an object"));
+            return;
+        }
+        ConfigCheck check = new ConfigCheck(map(retry), "retry_configuration", errors);
+        check.optionalNumber("delay_minutes", 0, 525_600);
+        check.optionalNumber("backoff_multiplier", 1, 100);
+        check.optionalNumber("max_delay_hours", 0, 8_760);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object raw) {
+        return (Map<String, Object>) raw;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object raw) {
+        return (List<Object>) raw;
+    }
+
+    private static boolean bool(Object raw, boolean fallback) {
+        return raw instanceof Boolean b ? b : fallback;
+    }
+
+    private static int number(Object raw, int fallback) {
+        return raw instanceof Number n ? n.intValue() : fallback;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.triggerfish.trigger;
+
+import dev.triggerfish.action.ActionRegistry;
+import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.api.Paging;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trigger definitions: every change validates the whole definition and is one transaction; a change
+ * names the version it expects (If-Match) or loses cleanly to a concurrent one (optimistic lock).
+ */
+@ApplicationScoped
+public class TriggerService {
+    private final ActionRegistry actions;
+
+    public TriggerService(ActionRegistry actions) {
+        this.actions = actions;
+    }
+
+    @WithTransaction
+    public Uni<EventTrigger> create(Map<String, Object> body) {
+        return Uni.createFrom().item(() -> TriggerDefinition.from(body, actions))
+                .map(definition -> {
+                    EventTrigger trigger = new EventTrigger();
+                    trigger.apply(definition);
+                    return trigger;
+                })
+                .call(trigger -> trigger.persistAndFlush());
+    }
+
+    @WithSession
+    public Uni<EventTrigger> get(long id) {
+        return EventTrigger.<EventTrigger>findById(id)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("trigger", id));
+    }
+
+    @WithSession
+    public Uni<TriggerPage> list(TriggerFilter filter, Paging paging) {
+        List<String> where = new ArrayList<>();
+        Map<String, Object> params = new HashMap<>();
+        if (filter.triggerType() != null) {
+            where.add("triggerType = :type");
+            params.put("type", filter.triggerType());
+        }
+        if (filter.modelKey() != null) {
+            where.add("modelKey = :model");
+            params.put("model", filter.modelKey());
+        }
+        if (filter.isActive() != null) {
+            where.add("isActive = :active");
+            params.put("active", filter.isActive());
+        }
+        String query = (where.isEmpty() ? "" : String.join(" and ", where) + " ") + "order by id";
+        PanacheQuery<EventTrigger> found = EventTrigger.find(query, params).page(paging.page() - 1, paging.perPage());
+        return found.count()
+                .flatMap(total -> found.list().map(list -> new TriggerPage(list, paging, total)));
+    }
+
+    /** PUT: the body is the whole new definition. */
+    @WithTransaction
+    public Uni<EventTrigger> replace(long id, Map<String, Object> body, Integer expectedVersion) {
+        return Uni.createFrom().item(() -> TriggerDefinition.from(body, actions))
+                .flatMap(definition -> locked(id, expectedVersion, body)
+                        .invoke(trigger -> trigger.apply(definition)))
+                .call(() -> Panache.flush());
+    }
+
+    /** PATCH: a JSON merge patch (RFC 7386) on the trigger's JSON; the result is validated whole. */
+    @WithTransaction
+    public Uni<EventTrigger> patch(long id, Map<String, Object> patch, Integer expectedVersion) {
+        return locked(id, expectedVersion, patch)
+                .invoke(trigger -> {
+                    Map<String, Object> merged = MergePatch.apply(editable(trigger), patch);
+                    trigger.apply(TriggerDefinition.from(merged, actions));
+                })
+                .call(() -> Panache.flush());
+    }
+
+    @WithTransaction
+    public Uni<EventTrigger> setActive(long id, boolean active) {
+        return locked(id, null, Map.of())
+                .invoke(trigger -> {
+                    trigger.isActive = active;
+                    trigger.updatedAt = java.time.OffsetDateTime.now();
+                })
+                .call(() -> Panache.flush());
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(long id, Integer expectedVersion) {
+        return locked(id, expectedVersion, Map.of())
+                .call(trigger -> trigger.delete())
+                .replaceWithVoid();
+    }
+
+    /** The trigger, checked against the version the client expects (If-Match header, or {@code version} in the body). */
+    private Uni<EventTrigger> locked(long id, Integer ifMatch, Map<String, Object> body) {
+        return get(id).invoke(trigger -> {
+            if (ifMatch != null && ifMatch != trigger.version) {
+                throw new ApiProblem(412, "Precondition failed", "trigger " + id + " is at version " + trigger.version
+                        + ", not " + ifMatch + "; read it again and retry");
+            }
+            Object bodyVersion = body.get("version");
+            if (bodyVersion instanceof Number n && n.intValue() != trigger.version) {
+                throw new ApiProblem(409, "Conflict", "trigger " + id + " is at version " + trigger.version
+                        + ", not " + n + "; read it again and retry");
+            }
+        });
+    }
+
+    /** The writable fields of the trigger's JSON. */
+    private static Map<String, Object> editable(EventTrigger trigger) {
+        Map<String, Object> json = new LinkedHashMap<>(trigger.toJson());
+        TriggerDefinition.READ_ONLY.forEach(json::remove);
+        json.values().removeIf(v -> v == null);
+        return json;
+    }
+}

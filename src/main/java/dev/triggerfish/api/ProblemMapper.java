@@ -30,6 +30,12 @@ public class ProblemMapper {
         return respond(400, "Malformed JSON", path + " " + message, request, List.of(new FieldError(path, message)));
     }
 
+    /** Declared on its own: Quarkus has a built-in mapper for this subtype that would answer without a body. */
+    @ServerExceptionMapper
+    public Response wrongJsonType(MismatchedInputException e, HttpServerRequest request) {
+        return badJson(e, request);
+    }
+
     @ServerExceptionMapper
     public Response stale(StaleStateException e, HttpServerRequest request) {
         return respond(409, "Conflict", "the resource was changed by another request; read it again and retry", request, List.of());

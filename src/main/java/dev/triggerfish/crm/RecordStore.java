@@ -100,8 +100,8 @@ public class RecordStore {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery("select " + COLUMNS + " from crm_records r"
-                        + " join unnest($1::text[], $2::text[]) as k(type, id) on r.type = k.type and r.id = k.id")
+        return pool.preparedQuery("select " + COLUMNS + " from crm_records"
+                        + " where (type, id) in (select * from unnest($1::text[], $2::text[]))")
                 .execute(Tuple.of(types.toArray(String[]::new), ids.toArray(String[]::new)))
                 .map(rows -> {
                     List<CrmRecord> found = new ArrayList<>();

@@ -15,6 +15,8 @@ import java.util.Optional;
  * It sets the datasource properties that Quarkus then reads.
  */
 final class EmbeddedDatabase {
+    /** Held so that its level is not lost to garbage collection (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger ZONKY_LOG = java.util.logging.Logger.getLogger("io.zonky");
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
     private EmbeddedDatabase() {
@@ -31,6 +33,8 @@ final class EmbeddedDatabase {
         Path pgData = dataDir.resolve("pgdata");
         Files.createDirectories(pgData);
         int port = setting("triggerfish.embedded-postgres.port").map(Integer::parseInt).orElse(0);
+        // PostgreSQL's own startup lines are noise here; warnings and errors still show.
+        ZONKY_LOG.setLevel(java.util.logging.Level.WARNING);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)

@@ -15,6 +15,8 @@ import java.util.Map;
  * {@code TRIGGERFISH_TEST_DB_PASSWORD}).
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+    /** Held so that its level is not lost to garbage collection (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger ZONKY_LOG = java.util.logging.Logger.getLogger("io.zonky");
     private EmbeddedPostgres postgres;
 
     @Override
@@ -35,6 +37,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     /** A fresh embedded PostgreSQL whose files live under {@code dir}. */
     public static EmbeddedPostgres start(File dir) {
         try {
+            // PostgreSQL's own startup lines are noise here; warnings and errors still show.
+            ZONKY_LOG.setLevel(java.util.logging.Level.WARNING);
             return EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(new File(dir, "runtime"))
                     .setDataDirectory(new File(dir, "data-" + ProcessHandle.current().pid()))

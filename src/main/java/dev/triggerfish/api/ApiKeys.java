@@ -3,6 +3,7 @@ package dev.triggerfish.api;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -26,15 +27,17 @@ public class ApiKeys {
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
     private final ApiConfig config;
+    private final String dataDir;
     private List<byte[]> keys = List.of();
 
-    public ApiKeys(ApiConfig config) {
+    public ApiKeys(ApiConfig config, @ConfigProperty(name = "triggerfish.data-dir", defaultValue = "${user.home}/.triggerfish") String dataDir) {
         this.config = config;
+        this.dataDir = dataDir;
     }
 
     @PostConstruct
     void load() {
-        List<String> configured = config.api().keys().orElse(List.of()).stream().map(String::trim).filter(k -> !k.isEmpty()).toList();
+        List<String> configured = config.keys().orElse(List.of()).stream().map(String::trim).filter(k -> !k.isEmpty()).toList();
         List<String> accepted = configured.isEmpty() ? List.of(generatedKey()) : configured;
         keys = accepted.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     }
@@ -49,7 +52,7 @@ public class ApiKeys {
     }
 
     private String generatedKey() {
-        Path file = Path.of(config.dataDir(), "api-key");
+        Path file = Path.of(dataDir, "api-key");
         try {
             if (Files.exists(file)) {
                 return Files.readString(file).trim();

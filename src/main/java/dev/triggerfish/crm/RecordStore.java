@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.event.EventStore;
+import dev.triggerfish.event.NewEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -27,14 +29,21 @@ public class RecordStore {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final EventStore events;
 
-    public RecordStore(Pool pool, ObjectMapper json) {
+    public RecordStore(Pool pool, ObjectMapper json, EventStore events) {
         this.pool = pool;
         this.json = json;
+        this.events = events;
     }
 
     public Uni<RecordChange> create(String type, RecordInput input) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return pool.withTransaction(tx -> create(tx, type, input, ChangeOrigin.API));
+    }
+
+    /** Creates a record and its {@code created} event in the transaction of {@code tx}. */
+    public Uni<RecordChange> create(SqlClient tx, String type, RecordInput input, ChangeOrigin origin) {
+        return tx.preparedQuery("""
                         insert into crm_records (type, id, attributes, tags, assigned_to)
                         values ($1, coalesce($2, nextval('crm_record_ids')::text), $3::text::jsonb, $4, $5)
                         on conflict do nothing returning\s""" + COLUMNS)
@@ -44,7 +53,8 @@ public class RecordStore {
                         throw new ApiProblem(409, "Conflict", type + " " + input.id() + " already exists");
                     }
                     return new RecordChange(null, read(rows.iterator().next()));
-                }));
+                })
+                .call(change -> emit(tx, "created", change, origin));
     }
 
     public Uni<CrmRecord> get(String type, String id) {
@@ -72,7 +82,13 @@ public class RecordStore {
      * (null: any) under a row lock.
      */
     public Uni<RecordChange> update(String type, String id, Integer expectedVersion, UnaryOperator<RecordInput> change) {
-        return pool.withTransaction(tx -> find(tx, type, id, true)
+        return pool.withTransaction(tx -> update(tx, type, id, expectedVersion, change, ChangeOrigin.API));
+    }
+
+    /** Changes a record and emits its {@code updated} event (unless nothing changed) in the transaction of {@code tx}. */
+    public Uni<RecordChange> update(SqlClient tx, String type, String id, Integer expectedVersion, UnaryOperator<RecordInput> change,
+                                    ChangeOrigin origin) {
+        return find(tx, type, id, true)
                 .flatMap(before -> {
                     checkVersion(type, id, before, expectedVersion);
                     RecordInput after = change.apply(new RecordInput(id, before.attributes(), before.tags(), before.assignedTo()));
@@ -82,17 +98,46 @@ public class RecordStore {
                                     where type = $1 and id = $2 returning\s""" + COLUMNS)
                             .execute(Tuple.of(type, id, write(after.attributes()), after.tags().toArray(String[]::new), after.assignedTo()))
                             .map(rows -> new RecordChange(before, read(rows.iterator().next())));
-                }));
+                })
+                .call(c -> emit(tx, "updated", c, origin));
     }
 
     public Uni<RecordChange> delete(String type, String id, Integer expectedVersion) {
-        return pool.withTransaction(tx -> find(tx, type, id, true)
+        return pool.withTransaction(tx -> delete(tx, type, id, expectedVersion, ChangeOrigin.API));
+    }
+
+    public Uni<RecordChange> delete(SqlClient tx, String type, String id, Integer expectedVersion, ChangeOrigin origin) {
+        return find(tx, type, id, true)
                 .flatMap(before -> {
                     checkVersion(type, id, before, expectedVersion);
                     return tx.preparedQuery("delete from crm_records where type = $1 and id = $2")
                             .execute(Tuple.of(type, id))
                             .map(ignored -> new RecordChange(before, null));
-                }));
+                })
+                .call(c -> emit(tx, "deleted", c, origin));
+    }
+
+    /** The record, read in {@code client}'s transaction (locked when {@code lock}); null when absent. */
+    public Uni<CrmRecord> find(SqlClient client, String type, String id, boolean lock) {
+        return client.preparedQuery("select " + COLUMNS + " from crm_records where type = $1 and id = $2" + (lock ? " for update" : ""))
+                .execute(Tuple.of(type, id))
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+    }
+
+    /** The event of a change, in the same transaction; an update that changed nothing emits none. */
+    private Uni<List<Long>> emit(SqlClient tx, String kind, RecordChange change, ChangeOrigin origin) {
+        Map<String, Object> before = change.before() == null ? null : change.before().toJson();
+        Map<String, Object> after = change.after() == null ? null : change.after().toJson();
+        if (before != null && after != null && sameState(change.before(), change.after())) {
+            return Uni.createFrom().item(List.of());
+        }
+        CrmRecord any = change.after() != null ? change.after() : change.before();
+        return events.append(tx, List.of(NewEvent.change(kind, any.type(), any.id(), before, after, origin.source(),
+                origin.chainDepth(), origin.originTriggerId())));
+    }
+
+    private static boolean sameState(CrmRecord a, CrmRecord b) {
+        return a.attributes().equals(b.attributes()) && a.tags().equals(b.tags()) && java.util.Objects.equals(a.assignedTo(), b.assignedTo());
     }
 
     /** The records named by (type, id) pairs, for resolving relations; absent ones are left out. */
@@ -108,12 +153,6 @@ public class RecordStore {
                     rows.forEach(row -> found.add(read(row)));
                     return found;
                 });
-    }
-
-    private Uni<CrmRecord> find(SqlClient client, String type, String id, boolean lock) {
-        return client.preparedQuery("select " + COLUMNS + " from crm_records where type = $1 and id = $2" + (lock ? " for update" : ""))
-                .execute(Tuple.of(type, id))
-                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
     }
 
     private Uni<Long> count(String type) {

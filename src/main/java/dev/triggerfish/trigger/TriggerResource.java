@@ -30,15 +30,18 @@ import java.util.Map;
 public class TriggerResource {
     private final TriggerService service;
     private final TriggerExplainer explainer;
+    private final TriggerCatalog catalog;
 
-    public TriggerResource(TriggerService service, TriggerExplainer explainer) {
+    public TriggerResource(TriggerService service, TriggerExplainer explainer, TriggerCatalog catalog) {
         this.service = service;
         this.explainer = explainer;
+        this.catalog = catalog;
     }
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
         return service.create(required(body))
+                .call(catalog::reload)
                 .map(trigger -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(trigger.id)).build())
                         .tag(Etags.of(trigger.version))
                         .entity(trigger.toJson())
@@ -64,32 +67,32 @@ public class TriggerResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.replace(id, required(body), Etags.expectedVersion(ifMatch)).map(TriggerResource::ok);
+        return service.replace(id, required(body), Etags.expectedVersion(ifMatch)).call(catalog::reload).map(TriggerResource::ok);
     }
 
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public Uni<Response> patch(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.patch(id, required(body), Etags.expectedVersion(ifMatch)).map(TriggerResource::ok);
+        return service.patch(id, required(body), Etags.expectedVersion(ifMatch)).call(catalog::reload).map(TriggerResource::ok);
     }
 
     @DELETE
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
-        return service.delete(id, Etags.expectedVersion(ifMatch)).map(ignored -> Response.noContent().build());
+        return service.delete(id, Etags.expectedVersion(ifMatch)).call(catalog::reload).map(ignored -> Response.noContent().build());
     }
 
     @POST
     @Path("{id}/activate")
     public Uni<Response> activate(@PathParam("id") long id) {
-        return service.setActive(id, true).map(TriggerResource::ok);
+        return service.setActive(id, true).call(catalog::reload).map(TriggerResource::ok);
     }
 
     @POST
     @Path("{id}/deactivate")
     public Uni<Response> deactivate(@PathParam("id") long id) {
-        return service.setActive(id, false).map(TriggerResource::ok);
+        return service.setActive(id, false).call(catalog::reload).map(TriggerResource::ok);
     }
 
     /**

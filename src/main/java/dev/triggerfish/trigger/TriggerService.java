@@ -36,7 +36,8 @@ public class TriggerService {
                     trigger.apply(definition);
                     return trigger;
                 })
-                .call(trigger -> trigger.persistAndFlush());
+                .call(trigger -> trigger.persistAndFlush())
+                .call(TriggerService::announce);
     }
 
     @WithSession
@@ -73,7 +74,8 @@ public class TriggerService {
         return Uni.createFrom().item(() -> TriggerDefinition.from(body, actions))
                 .flatMap(definition -> locked(id, expectedVersion, body)
                         .invoke(trigger -> trigger.apply(definition)))
-                .call(() -> Panache.flush());
+                .call(() -> Panache.flush())
+                .call(TriggerService::announce);
     }
 
     /** PATCH: a JSON merge patch (RFC 7386) on the trigger's JSON; the result is validated whole. */
@@ -84,7 +86,8 @@ public class TriggerService {
                     Map<String, Object> merged = MergePatch.apply(editable(trigger), patch);
                     trigger.apply(TriggerDefinition.from(merged, actions));
                 })
-                .call(() -> Panache.flush());
+                .call(() -> Panache.flush())
+                .call(TriggerService::announce);
     }
 
     @WithTransaction
@@ -94,13 +97,15 @@ public class TriggerService {
                     trigger.isActive = active;
                     trigger.updatedAt = java.time.OffsetDateTime.now();
                 })
-                .call(() -> Panache.flush());
+                .call(() -> Panache.flush())
+                .call(TriggerService::announce);
     }
 
     @WithTransaction
     public Uni<Void> delete(long id, Integer expectedVersion) {
         return locked(id, expectedVersion, Map.of())
                 .call(trigger -> trigger.delete())
+                .call(TriggerService::announce)
                 .replaceWithVoid();
     }
 
@@ -117,6 +122,13 @@ public class TriggerService {
                         + ", not " + n + "; read it again and retry");
             }
         });
+    }
+
+    /** Tells every replica, at commit, that triggers changed (see {@link TriggerCatalog}). */
+    private static Uni<Object> announce(Object ignored) {
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("select cast(pg_notify('" + TriggerCatalog.CHANNEL + "', '') as text)")
+                        .getSingleResultOrNull());
     }
 
     /** The writable fields of the trigger's JSON. */

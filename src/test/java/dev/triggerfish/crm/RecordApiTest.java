@@ -99,5 +99,6 @@ class RecordApiTest {
                 .post("/api/event-triggers/" + trigger + "/explain")
                 .then().statusCode(200).body("fires", equalTo(false)).body("reasons", hasItem("the conditions do not hold"))
                 .body("conditions[2].actual", not(equalTo("technology")));
+        api().delete("/api/event-triggers/" + trigger).then().statusCode(204);
     }
 }

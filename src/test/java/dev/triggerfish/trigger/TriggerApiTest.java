@@ -23,7 +23,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +37,7 @@ class TriggerApiTest {
 
     static String simple(String name) {
         return """
-                {"name": "%s", "trigger_type": "model_created", "model_type": "Contact",
+                {"name": "%s", "trigger_type": "model_created", "model_type": "Widget",
                  "trigger_conditions": [{"field": "source", "operator": "equals", "value": "website_form"}],
                  "action_configuration": {"actions": [{"type": "add_tag", "tag": "new"}]}}""".formatted(name);
     }
@@ -62,6 +61,8 @@ class TriggerApiTest {
                 "is_active", "debug_mode", "version", "created_at", "updated_at")) {
             assertTrue(stored.containsKey(key), key);
         }
+        // other test classes share the database: this one's triggers must not fire on their records
+        api().delete(created.header("Location")).then().statusCode(204);
     }
 
     @Test
@@ -79,6 +80,7 @@ class TriggerApiTest {
                 .body("debug_mode", equalTo(true))
                 .body("trigger_conditions[0].operator", equalTo("changed_to"))
                 .body("version", equalTo(3));
+        api().delete("/api/event-triggers/" + id).then().statusCode(204);
     }
 
     @Test
@@ -116,9 +118,9 @@ class TriggerApiTest {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String modelType = "Tenant" + tag;
         for (int i = 0; i < 3; i++) {
-            create(simple("list-" + i).replace("\"Contact\"", "\"App\\\\Models\\\\" + modelType + "\""));
+            create(simple("list-" + i).replace("\"Widget\"", "\"App\\\\Models\\\\" + modelType + "\""));
         }
-        int inactive = create(simple("list-inactive").replace("\"Contact\"", "\"" + modelType + "\""));
+        int inactive = create(simple("list-inactive").replace("\"Widget\"", "\"" + modelType + "\""));
         api().post("/api/event-triggers/" + inactive + "/deactivate").then().statusCode(200).body("is_active", equalTo(false));
 
         api().queryParam("model_type", modelType).get("/api/event-triggers").then().statusCode(200)
@@ -229,7 +231,6 @@ class TriggerApiTest {
                 .body("reasons", hasItem(containsString("does not fire on 'created' events")));
         api().body("{\"record\": 5}").post("/api/event-triggers/" + id + "/explain")
                 .then().statusCode(400).body("errors[0].path", equalTo("record"));
-        assertTrue(id > 0, "created");
-        api().get("/api/event-triggers/" + id).then().body("id", notNullValue());
+        api().delete("/api/event-triggers/" + id).then().statusCode(204);
     }
 }

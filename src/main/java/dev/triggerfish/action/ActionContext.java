@@ -1,0 +1,118 @@
+package dev.triggerfish.action;
+
+import dev.triggerfish.crm.ChangeOrigin;
+import dev.triggerfish.template.Escaping;
+import dev.triggerfish.template.Rendered;
+import dev.triggerfish.template.TemplateRenderer;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything one action step may use: its configuration, the execution it belongs to, the record it
+ * acts on, the template scope, and (for actions that change records) the transaction that also
+ * checkpoints the step, so the change and the checkpoint commit together.
+ */
+public final class ActionContext {
+    private final Map<String, Object> action;
+    private final long executionId;
+    private final int stepIndex;
+    private final long triggerId;
+    private final String entityType;
+    private final String entityId;
+    private final ChangeOrigin origin;
+    private final Map<String, Object> scope;
+    private final TemplateRenderer templates;
+    private final Set<String> missing = new LinkedHashSet<>();
+    private SqlClient tx;
+
+    public ActionContext(Map<String, Object> action, long executionId, int stepIndex, long triggerId, String entityType,
+                         String entityId, ChangeOrigin origin, Map<String, Object> scope, TemplateRenderer templates) {
+        this.action = action;
+        this.executionId = executionId;
+        this.stepIndex = stepIndex;
+        this.triggerId = triggerId;
+        this.entityType = entityType;
+        this.entityId = entityId;
+        this.origin = origin;
+        this.scope = scope;
+        this.templates = templates;
+    }
+
+    public Map<String, Object> action() {
+        return action;
+    }
+
+    public String text(String key) {
+        Object v = action.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    public long executionId() {
+        return executionId;
+    }
+
+    public int stepIndex() {
+        return stepIndex;
+    }
+
+    /** Sent as {@code Idempotency-Key} on outbound HTTP: the same for every attempt of this step. */
+    public String idempotencyKey() {
+        return executionId + "-" + stepIndex;
+    }
+
+    public long triggerId() {
+        return triggerId;
+    }
+
+    public String entityType() {
+        return entityType;
+    }
+
+    public String entityId() {
+        return entityId;
+    }
+
+    /** The origin to stamp on record changes: chain depth one more than the event's. */
+    public ChangeOrigin origin() {
+        return origin;
+    }
+
+    public Map<String, Object> scope() {
+        return scope;
+    }
+
+    public TemplateRenderer templates() {
+        return templates;
+    }
+
+    /** Renders a template of this action; names without a value are remembered for the step's result. */
+    public String render(String template, Escaping escaping) {
+        if (template == null) {
+            return null;
+        }
+        Rendered r = templates.render(template, scope, escaping);
+        missing.addAll(r.missing());
+        return r.text();
+    }
+
+    /** Renders the string leaves of a JSON value. */
+    public Object renderJson(Object value) {
+        return templates.renderJson(value, scope, missing);
+    }
+
+    public Set<String> missing() {
+        return missing;
+    }
+
+    public SqlClient tx() {
+        return tx;
+    }
+
+    public ActionContext inTransaction(SqlClient transaction) {
+        this.tx = transaction;
+        return this;
+    }
+}

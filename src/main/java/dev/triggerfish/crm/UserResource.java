@@ -1,0 +1,63 @@
+package dev.triggerfish.crm;
+
+import dev.triggerfish.api.ApiProblem;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/users} and {@code /api/roles}: who {@code assign_to_user} can assign records to. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class UserResource {
+    private final UserDirectory users;
+
+    public UserResource(UserDirectory users) {
+        this.users = users;
+    }
+
+    /** Creates or replaces a user: {@code {"id", "name", "email", "roles": [...], "active"}}. */
+    @POST
+    @Path("users")
+    public Uni<Response> save(Map<String, Object> body) {
+        if (body == null) {
+            throw ApiProblem.badRequest("$", "a JSON object is required");
+        }
+        return users.save(body).map(user -> Response.ok(user).build());
+    }
+
+    @GET
+    @Path("users")
+    public Uni<List<Map<String, Object>>> list() {
+        return users.list();
+    }
+
+    @GET
+    @Path("users/{id}")
+    public Uni<Map<String, Object>> get(@PathParam("id") String id) {
+        return users.get(id);
+    }
+
+    @DELETE
+    @Path("users/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return users.delete(id).map(ignored -> Response.noContent().build());
+    }
+
+    /** Every role with its active users, in round-robin order. */
+    @GET
+    @Path("roles")
+    public Uni<Map<String, List<String>>> roles() {
+        return users.roles();
+    }
+}

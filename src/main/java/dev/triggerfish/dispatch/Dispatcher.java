@@ -1,0 +1,147 @@
+package dev.triggerfish.dispatch;
+
+import dev.triggerfish.crm.RecordRelations;
+import dev.triggerfish.event.EventStore;
+import dev.triggerfish.event.Notifications;
+import dev.triggerfish.event.ReplicaId;
+import dev.triggerfish.event.StoredEvent;
+import dev.triggerfish.event.WorkLoop;
+import dev.triggerfish.execution.ExecutionStatus;
+import dev.triggerfish.execution.ExecutionStore;
+import dev.triggerfish.execution.NewExecution;
+import dev.triggerfish.execution.Runner;
+import dev.triggerfish.condition.RelationResolver;
+import dev.triggerfish.trigger.CompiledTrigger;
+import dev.triggerfish.trigger.TriggerCatalog;
+import dev.triggerfish.trigger.TriggerIndex;
+import dev.triggerfish.trigger.TriggerSnapshot;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Matches new events to triggers: claims events in batches, finds the triggers each one fires
+ * through the {@link TriggerIndex} (conditions on the old and new state, relations loaded in one query
+ * per batch), and creates one execution per (trigger, event), pending or scheduled after
+ * {@code delay_minutes}, in the same transaction that marks the events dispatched.
+ */
+@ApplicationScoped
+public class Dispatcher {
+    private final EventStore events;
+    private final ExecutionStore executions;
+    private final TriggerCatalog catalog;
+    private final RecordRelations relations;
+    private final Notifications notifications;
+    private final Runner runner;
+    private final Pool pool;
+    private final DispatchConfig config;
+    private final String owner;
+    private final WorkLoop loop;
+
+    public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
+                      Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica) {
+        this.events = events;
+        this.executions = executions;
+        this.catalog = catalog;
+        this.relations = relations;
+        this.notifications = notifications;
+        this.runner = runner;
+        this.pool = pool;
+        this.config = config;
+        this.owner = replica.id();
+        this.loop = new WorkLoop("dispatcher", this::dispatchBatch, config.batchSize());
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            notifications.listen(EventStore.CHANNEL, loop::wake);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        loop.stop();
+    }
+
+    @Scheduled(every = "${triggerfish.dispatch.poll-interval:1s}", delayed = "1s")
+    void poll() {
+        wake();
+    }
+
+    /** Wakes the dispatcher now (events were just stored on this replica). */
+    public void wake() {
+        if (config.enabled()) {
+            loop.wake();
+        }
+    }
+
+    private Uni<Integer> dispatchBatch() {
+        return catalog.ensureLoaded()
+                .flatMap(ignored -> events.claim(owner, config.batchSize(), config.lease()))
+                .flatMap(claimed -> claimed.isEmpty() ? Uni.createFrom().item(0) : dispatch(claimed).replaceWith(claimed.size()));
+    }
+
+    private Uni<Void> dispatch(List<StoredEvent> batch) {
+        List<Map<String, Object>> states = new ArrayList<>();
+        Set<String> heads = new LinkedHashSet<>();
+        for (StoredEvent e : batch) {
+            states.add(e.newState());
+            states.add(e.oldState());
+            heads.addAll(catalog.relations(e.entityType()));
+        }
+        return relations.prefetch(states, heads)
+                .flatMap(resolver -> {
+                    List<NewExecution> created = new ArrayList<>();
+                    List<Long> ids = new ArrayList<>();
+                    List<String> notes = new ArrayList<>();
+                    for (StoredEvent event : batch) {
+                        ids.add(event.id());
+                        notes.add(match(event, resolver, created));
+                    }
+                    return pool.withTransaction(tx -> executions.insert(tx, created)
+                                    .flatMap(n -> events.markDispatched(tx, owner, ids, notes)))
+                            .invoke(() -> {
+                                if (!created.isEmpty()) {
+                                    runner.wake();
+                                }
+                            })
+                            .replaceWithVoid();
+                });
+    }
+
+    /** Adds the executions {@code event} creates; returns a note for the event (why something did not run), or null. */
+    private String match(StoredEvent event, RelationResolver resolver, List<NewExecution> created) {
+        TriggerIndex index = catalog.index();
+        List<CompiledTrigger> fired = index.match(event.kind(), event.entityType(), event.newState(), event.oldState(), resolver,
+                System.currentTimeMillis());
+        boolean tooDeep = event.chainDepth() > config.maxChainDepth();
+        String note = null;
+        OffsetDateTime now = OffsetDateTime.now();
+        for (CompiledTrigger trigger : fired) {
+            if (event.originTriggerId() != null && event.originTriggerId() == trigger.id()) {
+                continue; // a trigger does not re-fire on the change it made itself
+            }
+            TriggerSnapshot snapshot = catalog.get(trigger.id());
+            int delay = snapshot == null ? 0 : snapshot.delayMinutes();
+            if (tooDeep) {
+                note = "chain depth " + event.chainDepth() + " exceeds triggerfish.dispatch.max-chain-depth=" + config.maxChainDepth();
+                created.add(new NewExecution(trigger.id(), trigger.version(), event.id(), event.entityType(), event.entityId(),
+                        ExecutionStatus.SKIPPED, now, note));
+            } else {
+                created.add(new NewExecution(trigger.id(), trigger.version(), event.id(), event.entityType(), event.entityId(),
+                        delay > 0 ? ExecutionStatus.SCHEDULED : ExecutionStatus.PENDING, now.plusMinutes(delay), null));
+            }
+        }
+        return note;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.triggerfish.event;
+
+import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.api.FieldError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /api/events}: one event or a batch (a JSON array, up to {@value #MAX_BATCH}). The
+ * answer (202, with the event ids) is sent only once the events are committed.
+ */
+@Path("/api/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class EventResource {
+    static final int MAX_BATCH = 1000;
+
+    private final EventStore store;
+    private final Pool pool;
+
+    public EventResource(EventStore store, Pool pool) {
+        this.store = store;
+        this.pool = pool;
+    }
+
+    @POST
+    public Uni<Response> accept(Object body) {
+        List<FieldError> errors = new ArrayList<>();
+        List<NewEvent> events = new ArrayList<>();
+        if (body instanceof List<?> batch) {
+            if (batch.isEmpty() || batch.size() > MAX_BATCH) {
+                throw ApiProblem.badRequest("$", "a batch holds 1 to " + MAX_BATCH + " events");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                events.add(EventInput.read(batch.get(i), "[" + i + "]", errors));
+            }
+        } else if (body instanceof Map<?, ?>) {
+            events.add(EventInput.read(body, "", errors));
+        } else {
+            throw ApiProblem.badRequest("$", "an event object or an array of events is required");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid("event", errors);
+        }
+        return pool.withTransaction(tx -> store.append(tx, events))
+                .map(ids -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("accepted", ids.size());
+                    answer.put("event_ids", ids);
+                    return Response.accepted(answer).build();
+                });
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<StoredEvent> get(@PathParam("id") long id) {
+        return store.find(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("event", id));
+    }
+}

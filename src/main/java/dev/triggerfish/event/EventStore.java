@@ -1,0 +1,164 @@
+package dev.triggerfish.event;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The events table: the durable inbox of every source. Appends are one multi-row statement inside
+ * the caller's transaction, with a NOTIFY (ids only) that PostgreSQL delivers at commit.
+ */
+@ApplicationScoped
+public class EventStore {
+    public static final String CHANNEL = "triggerfish_events";
+    private static final String COLUMNS = "id, kind, entity_type, entity_id, old_state::text as old_state, new_state::text as new_state,"
+            + " context::text as context, source, chain_depth, origin_trigger_id, created_at";
+
+    private final Pool pool;
+
+    public EventStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Stores {@code events} in the transaction of {@code tx} and returns their ids, in order. An event
+     * whose {@code client_event_id} is already stored is not stored again: its existing id is returned.
+     */
+    public Uni<List<Long>> append(SqlClient tx, List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        int n = events.size();
+        String[] kinds = new String[n];
+        String[] types = new String[n];
+        String[] ids = new String[n];
+        String[] olds = new String[n];
+        String[] news = new String[n];
+        String[] changes = new String[n];
+        String[] contexts = new String[n];
+        String[] sources = new String[n];
+        Integer[] depths = new Integer[n];
+        Long[] origins = new Long[n];
+        String[] clientIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent e = events.get(i);
+            kinds[i] = e.kind();
+            types[i] = e.entityType();
+            ids[i] = e.entityId();
+            olds[i] = JsonText.write(e.oldState());
+            news[i] = JsonText.write(e.newState());
+            changes[i] = JsonText.write(e.changes());
+            contexts[i] = JsonText.write(e.context());
+            sources[i] = e.source();
+            depths[i] = e.chainDepth();
+            origins[i] = e.originTriggerId();
+            clientIds[i] = e.clientEventId();
+        }
+        return tx.preparedQuery("""
+                        with input as (
+                            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                                 $8::text[], $9::int[], $10::bigint[], $11::text[])
+                                with ordinality as t(kind, entity_type, entity_id, old_state, new_state, changes, context,
+                                                     source, chain_depth, origin_trigger_id, client_event_id, ord)),
+                        numbered as (
+                            select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
+                        inserted as (
+                            insert into events (id, kind, entity_type, entity_id, old_state, new_state, changes, context, source,
+                                                chain_depth, origin_trigger_id, client_event_id)
+                            select new_id, kind, entity_type, entity_id, old_state::jsonb, new_state::jsonb, changes::jsonb,
+                                   context::jsonb, source, chain_depth, origin_trigger_id, client_event_id
+                            from numbered order by ord
+                            on conflict (client_event_id) do nothing
+                            returning id),
+                        notified as (select pg_notify('%s', '') as done)
+                        select n.client_event_id, i.id as inserted_id, e.id as existing_id
+                        from numbered n
+                        left join inserted i on i.id = n.new_id
+                        left join events e on e.client_event_id = n.client_event_id
+                        cross join notified
+                        order by n.ord""".formatted(CHANNEL))
+                .execute(Tuple.from(new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds}))
+                .flatMap(rows -> {
+                    List<Long> out = new ArrayList<>(n);
+                    List<String> unresolved = new ArrayList<>();
+                    for (Row row : rows) {
+                        Long id = row.getLong("inserted_id") != null ? row.getLong("inserted_id") : row.getLong("existing_id");
+                        out.add(id);
+                        if (id == null) {
+                            unresolved.add(row.getString("client_event_id"));
+                        }
+                    }
+                    return unresolved.isEmpty() ? Uni.createFrom().item(out) : resolve(tx, clientIds, out, unresolved);
+                });
+    }
+
+    /** Ids of events sent twice in one batch, or stored by a concurrent request with the same client id. */
+    private static Uni<List<Long>> resolve(SqlClient tx, String[] clientIds, List<Long> ids, List<String> unresolved) {
+        return tx.preparedQuery("select id, client_event_id from events where client_event_id = any($1)")
+                .execute(Tuple.of(unresolved.toArray(String[]::new)))
+                .map(rows -> {
+                    java.util.Map<String, Long> byClientId = new java.util.HashMap<>();
+                    rows.forEach(row -> byClientId.put(row.getString("client_event_id"), row.getLong("id")));
+                    List<Long> out = new ArrayList<>(ids);
+                    for (int i = 0; i < out.size(); i++) {
+                        if (out.get(i) == null) {
+                            out.set(i, byClientId.get(clientIds[i]));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Claims up to {@code limit} new events (or events whose claim expired) for {@code owner}, oldest
+     * first; another replica's claim is skipped, never waited for.
+     */
+    public Uni<List<StoredEvent>> claim(String owner, int limit, Duration lease) {
+        return pool.preparedQuery("""
+                        update events set status = 'dispatching', claimed_by = $1,
+                               lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
+                        where id in (select id from events
+                                     where status = 'new' or (status = 'dispatching' and lease_until < now())
+                                     order by id
+                                     for update skip locked
+                                     limit $2)
+                        returning\s""" + COLUMNS)
+                .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0))
+                .map(rows -> {
+                    List<StoredEvent> events = new ArrayList<>();
+                    rows.forEach(row -> events.add(read(row)));
+                    events.sort((a, b) -> Long.compare(a.id(), b.id()));
+                    return events;
+                });
+    }
+
+    /** Marks claimed events dispatched (only while {@code owner} still holds them). */
+    public Uni<Integer> markDispatched(SqlClient tx, String owner, List<Long> ids, List<String> errors) {
+        return tx.preparedQuery("""
+                        update events e set status = 'dispatched', processed_at = now(), lease_until = null, error = d.error
+                        from unnest($2::bigint[], $3::text[]) as d(id, error)
+                        where e.id = d.id and e.claimed_by = $1 and e.status = 'dispatching'""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), errors.toArray(String[]::new)))
+                .map(rows -> rows.rowCount());
+    }
+
+    public Uni<StoredEvent> find(long id) {
+        return pool.preparedQuery("select " + COLUMNS + " from events where id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+    }
+
+    static StoredEvent read(Row row) {
+        return new StoredEvent(row.getLong("id"), row.getString("kind"), row.getString("entity_type"), row.getString("entity_id"),
+                JsonText.readObject(row.getString("old_state")), JsonText.readObject(row.getString("new_state")),
+                JsonText.readObject(row.getString("context")), row.getString("source"), row.getInteger("chain_depth"),
+                row.getLong("origin_trigger_id"), row.getOffsetDateTime("created_at"));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.triggerfish.event;
+
+import java.util.Map;
+
+/**
+ * An event to store: a change to a record (or a custom event) from one of the sources.
+ *
+ * @param kind            created, updated, deleted, or a custom name
+ * @param entityType      canonical record type
+ * @param oldState        the record before (updates and deletes)
+ * @param newState        the record after (creates and updates)
+ * @param chainDepth      0 for an outside change; an action's change is its event's depth + 1
+ * @param originTriggerId the trigger whose action made this change, or null
+ * @param clientEventId   an id the sender chose: sending it again stores nothing new
+ */
+public record NewEvent(String kind, String entityType, String entityId, Map<String, Object> oldState,
+                       Map<String, Object> newState, Map<String, Object> changes, Map<String, Object> context,
+                       String source, int chainDepth, Long originTriggerId, String clientEventId) {
+
+    public static NewEvent change(String kind, String entityType, String entityId, Map<String, Object> oldState,
+                                  Map<String, Object> newState, String source, int chainDepth, Long originTriggerId) {
+        return new NewEvent(kind, entityType, entityId, oldState, newState, null, null, source, chainDepth, originTriggerId, null);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.triggerfish.execution;
+
+import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.crm.CrmRecord;
+import dev.triggerfish.crm.RecordStore;
+import dev.triggerfish.event.EntityType;
+import dev.triggerfish.event.EventStore;
+import dev.triggerfish.event.NewEvent;
+import dev.triggerfish.trigger.TriggerCatalog;
+import dev.triggerfish.trigger.TriggerSnapshot;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Execution history, and manual execution of a trigger. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ExecutionResource {
+    private static final int MAX_LIMIT = 500;
+
+    private final ExecutionStore executions;
+    private final EventStore events;
+    private final RecordStore records;
+    private final TriggerCatalog catalog;
+    private final Runner runner;
+    private final Pool pool;
+
+    public ExecutionResource(ExecutionStore executions, EventStore events, RecordStore records, TriggerCatalog catalog, Runner runner, Pool pool) {
+        this.executions = executions;
+        this.events = events;
+        this.records = records;
+        this.catalog = catalog;
+        this.runner = runner;
+        this.pool = pool;
+    }
+
+    /** One execution with every step: status, duration, output or error. */
+    @GET
+    @Path("executions/{id}")
+    public Uni<Map<String, Object>> get(@PathParam("id") long id) {
+        return executions.get(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("execution", id));
+    }
+
+    /** A trigger's executions, newest first: {@code ?limit=50&status=completed}. */
+    @GET
+    @Path("event-triggers/{id}/executions")
+    public Uni<Map<String, Object>> history(@PathParam("id") long triggerId, @QueryParam("limit") Integer limit,
+                                            @QueryParam("status") String status) {
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > MAX_LIMIT) {
+            throw ApiProblem.badRequest("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        ExecutionStatus wanted = status == null ? null : ExecutionStatus.fromWireName(status);
+        if (status != null && wanted == null) {
+            throw ApiProblem.badRequest("status", "unknown status '" + status + "'");
+        }
+        return executions.history(triggerId, wanted, n)
+                .map(list -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("trigger_id", triggerId);
+                    answer.put("data", list);
+                    return answer;
+                });
+    }
+
+    /**
+     * Runs a trigger now for one record, whatever its conditions (the spec's manual execution):
+     * {@code {"entity_type": "Contact", "entity_id": 123, "context": {...}}}. Answers 202 with the
+     * execution to follow.
+     */
+    @POST
+    @Path("event-triggers/{id}/execute")
+    public Uni<Response> execute(@PathParam("id") long triggerId, Map<String, Object> body) {
+        Map<String, Object> request = body == null ? Map.of() : body;
+        return catalog.ensureLoaded().flatMap(ignored -> {
+            TriggerSnapshot trigger = catalog.get(triggerId);
+            if (trigger == null) {
+                throw ApiProblem.notFound("trigger", triggerId);
+            }
+            String type = entityType(request, trigger);
+            Object id = request.get("entity_id");
+            if (id != null && !(id instanceof String) && !(id instanceof Number)) {
+                throw ApiProblem.badRequest("entity_id", "must be a string or a number");
+            }
+            if (request.get("context") != null && !(request.get("context") instanceof Map<?, ?>)) {
+                throw ApiProblem.badRequest("context", "must be a JSON object");
+            }
+            String entityId = id == null ? null : id.toString();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> context = (Map<String, Object>) request.get("context");
+            return pool.withTransaction(tx -> (entityId == null ? Uni.createFrom().<CrmRecord>nullItem() : records.find(tx, type, entityId, false))
+                            .flatMap(record -> events.append(tx, List.of(new NewEvent("manual", type, entityId, null,
+                                    record == null ? null : record.toJson(), null, context, "manual", 0, null, null))))
+                            .flatMap(ids -> tx.preparedQuery("update events set status = 'dispatched', processed_at = now() where id = $1")
+                                    .execute(Tuple.of(ids.get(0)))
+                                    .replaceWith(ids.get(0)))
+                            .flatMap(eventId -> executions.insert(tx, List.of(new NewExecution(trigger.id(), trigger.version(), eventId, type,
+                                            entityId, ExecutionStatus.PENDING, OffsetDateTime.now(), null)))
+                                    .flatMap(n -> tx.preparedQuery("select id from trigger_executions where trigger_id = $1 and event_id = $2")
+                                            .execute(Tuple.of(trigger.id(), eventId)))
+                                    .map(rows -> Map.<String, Object>of("execution_id", rows.iterator().next().getLong("id"),
+                                            "event_id", eventId, "status", "pending"))))
+                    .invoke(runner::wake)
+                    .map(answer -> Response.accepted(answer).location(URI.create("/api/executions/" + answer.get("execution_id"))).build());
+        });
+    }
+
+    private static String entityType(Map<String, Object> request, TriggerSnapshot trigger) {
+        Object raw = request.get("entity_type");
+        if (raw == null) {
+            if (trigger.compiled().modelKey() == null) {
+                throw ApiProblem.badRequest("entity_type", "is required: the trigger names no model_type");
+            }
+            return trigger.compiled().modelKey();
+        }
+        if (!(raw instanceof String s) || !EntityType.isValid(s)) {
+            throw ApiProblem.badRequest("entity_type", "must be a record type such as 'Contact'");
+        }
+        return EntityType.canonical(s);
+    }
+}

@@ -1,0 +1,287 @@
+package dev.triggerfish.execution;
+
+import dev.triggerfish.action.ActionContext;
+import dev.triggerfish.action.ActionHandler;
+import dev.triggerfish.action.ActionRegistry;
+import dev.triggerfish.action.StepResult;
+import dev.triggerfish.condition.RelationResolver;
+import dev.triggerfish.crm.ChangeOrigin;
+import dev.triggerfish.crm.CrmRecord;
+import dev.triggerfish.crm.RecordRelations;
+import dev.triggerfish.crm.RecordStore;
+import dev.triggerfish.event.EventStore;
+import dev.triggerfish.event.JsonText;
+import dev.triggerfish.event.Notifications;
+import dev.triggerfish.event.ReplicaId;
+import dev.triggerfish.event.StoredEvent;
+import dev.triggerfish.event.WorkLoop;
+import dev.triggerfish.template.EntityView;
+import dev.triggerfish.template.TemplateRenderer;
+import dev.triggerfish.trigger.TriggerCatalog;
+import dev.triggerfish.trigger.TriggerSnapshot;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs executions: claims due ones in batches, runs each one's actions in order, and checkpoints
+ * after every step, so a resumed execution never repeats a completed step. At most
+ * {@code triggerfish.runner.concurrency} executions run at once on this replica.
+ */
+@ApplicationScoped
+public class Runner {
+    private static final Logger LOG = Logger.getLogger(Runner.class);
+    private static final Pattern ENTITY_RELATION = Pattern.compile("entity\\.([A-Za-z_][A-Za-z0-9_]*)\\.");
+
+    private final ExecutionStore executions;
+    private final EventStore events;
+    private final RecordStore records;
+    private final RecordRelations relations;
+    private final TriggerCatalog catalog;
+    private final ActionRegistry actions;
+    private final TemplateRenderer templates;
+    private final Notifications notifications;
+    private final Pool pool;
+    private final RunnerConfig config;
+    private final String owner;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final WorkLoop loop;
+
+    public Runner(ExecutionStore executions, EventStore events, RecordStore records, RecordRelations relations, TriggerCatalog catalog,
+                  ActionRegistry actions, TemplateRenderer templates, Notifications notifications, Pool pool, RunnerConfig config,
+                  ReplicaId replica) {
+        this.executions = executions;
+        this.events = events;
+        this.records = records;
+        this.relations = relations;
+        this.catalog = catalog;
+        this.actions = actions;
+        this.templates = templates;
+        this.notifications = notifications;
+        this.pool = pool;
+        this.config = config;
+        this.owner = replica.id();
+        this.loop = new WorkLoop("runner", this::claimBatch, config.batchSize());
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            notifications.listen(ExecutionStore.CHANNEL, loop::wake);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        loop.stop();
+    }
+
+    @Scheduled(every = "${triggerfish.runner.poll-interval:1s}", delayed = "1s")
+    void poll() {
+        if (config.enabled()) {
+            loop.wake();
+        }
+    }
+
+    /** Wakes the runner now (work was just created on this replica). */
+    public void wake() {
+        if (config.enabled()) {
+            loop.wake();
+        }
+    }
+
+    private Uni<Integer> claimBatch() {
+        int free = config.concurrency() - inFlight.get();
+        if (free <= 0) {
+            return Uni.createFrom().item(0);
+        }
+        return catalog.ensureLoaded()
+                .flatMap(ignored -> executions.claim(owner, Math.min(free, config.batchSize()), config.lease()))
+                .invoke(claimed -> claimed.forEach(this::start))
+                .map(List::size);
+    }
+
+    private void start(ClaimedExecution execution) {
+        inFlight.incrementAndGet();
+        run(execution)
+                .onTermination().invoke(() -> {
+                    inFlight.decrementAndGet();
+                    loop.wake();
+                })
+                .subscribe().with(
+                        ignored -> { },
+                        failure -> {
+                            if (failure instanceof LostClaim) {
+                                LOG.debugf("execution %d: %s", execution.id(), failure.getMessage());
+                            } else {
+                                LOG.warnf(failure, "execution %d stopped; its claim expires and it is run again", execution.id());
+                            }
+                        });
+    }
+
+    private Uni<Void> run(ClaimedExecution execution) {
+        TriggerSnapshot trigger = catalog.get(execution.triggerId());
+        if (trigger == null) {
+            return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deleted").replaceWithVoid();
+        }
+        return events.find(execution.eventId())
+                .flatMap(event -> {
+                    if (!trigger.active() && (event == null || !"manual".equals(event.source()))) {
+                        return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deactivated").replaceWithVoid();
+                    }
+                    return runFrom(execution, trigger, event, execution.currentStep());
+                });
+    }
+
+    /** Runs step {@code index} and the ones after it, one at a time. */
+    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index) {
+        List<Map<String, Object>> steps = trigger.actions();
+        if (index >= steps.size()) {
+            return executions.finish(owner, execution.id(), ExecutionStatus.COMPLETED, null).replaceWithVoid();
+        }
+        return scope(execution, trigger, event)
+                .flatMap(scope -> step(execution, trigger, event, index, steps.get(index), scope))
+                .flatMap(result -> result.status() == StepResult.StepStatus.FAILED
+                        ? failed(execution, trigger, index, result)
+                        : runFrom(execution, trigger, event, index + 1));
+    }
+
+    private Uni<StepResult> step(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index,
+                                 Map<String, Object> action, Map<String, Object> scope) {
+        String type = String.valueOf(action.get("type"));
+        ActionHandler handler = actions.find(type);
+        ChangeOrigin origin = new ChangeOrigin("action", (event == null ? 0 : event.chainDepth()) + 1, trigger.id());
+        ActionContext context = new ActionContext(action, execution.id(), index, trigger.id(), execution.entityType(),
+                execution.entityId(), origin, scope, templates);
+        OffsetDateTime startedAt = OffsetDateTime.now();
+        long started = System.nanoTime();
+        if (handler == null) {
+            return checkpointAlone(execution, index, type, context, StepResult.failed("unknown action type '" + type + "'", Map.of()), startedAt, started);
+        }
+        if (handler.changesRecords()) {
+            // the change, its event and the checkpoint commit together: a completed step is never repeated
+            return pool.withTransaction(tx -> handler.execute(context.inTransaction(tx))
+                            .flatMap(result -> result.status() == StepResult.StepStatus.FAILED
+                                    ? Uni.createFrom().<StepResult>failure(new StepFailed(result))
+                                    : checkpoint(tx, execution, index, type, context, result, startedAt, started)))
+                    .onFailure(e -> !(e instanceof LostClaim))
+                    .recoverWithUni(e -> checkpointAlone(execution, index, type, context, failure(e), startedAt, started));
+        }
+        return handler.execute(context)
+                .onFailure().recoverWithItem(Runner::failure)
+                .flatMap(result -> checkpointAlone(execution, index, type, context, result, startedAt, started));
+    }
+
+    private Uni<StepResult> checkpointAlone(ClaimedExecution execution, int index, String type, ActionContext context, StepResult result,
+                                            OffsetDateTime startedAt, long started) {
+        return pool.withTransaction(tx -> checkpoint(tx, execution, index, type, context, result, startedAt, started));
+    }
+
+    private Uni<StepResult> checkpoint(io.vertx.mutiny.sqlclient.SqlClient tx, ClaimedExecution execution, int index, String type,
+                                       ActionContext context, StepResult result, OffsetDateTime startedAt, long started) {
+        StepResult recorded = context.missing().isEmpty() ? result : result.with("missing_values", List.copyOf(context.missing()));
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        return executions.checkpoint(tx, owner, execution, index, type, context.idempotencyKey(), recorded, startedAt, durationMs, config.lease())
+                .replaceWith(recorded);
+    }
+
+    /** A failed step: retried later when the trigger allows it and the failure is transient, else the execution fails. */
+    private Uni<Void> failed(ClaimedExecution execution, TriggerSnapshot trigger, int index, StepResult result) {
+        String error = "step " + index + " failed: " + result.error();
+        boolean retryable = Boolean.TRUE.equals(result.output().get("retryable"));
+        int retriesDone = execution.attempt() - 1;
+        if (trigger.allowRetries() && retryable && retriesDone < trigger.maxRetries()) {
+            OffsetDateTime at = OffsetDateTime.now().plus(Backoff.of(trigger.retryConfiguration()).delay(retriesDone + 1));
+            return executions.retryLater(owner, execution.id(), at, error).replaceWithVoid();
+        }
+        return executions.finish(owner, execution.id(), ExecutionStatus.FAILED, error).replaceWithVoid();
+    }
+
+    private static StepResult failure(Throwable e) {
+        if (e instanceof StepFailed failed) {
+            return failed.result;
+        }
+        boolean transientFault = !(e instanceof dev.triggerfish.api.ApiProblem);
+        return StepResult.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                Map.of("retryable", transientFault));
+    }
+
+    /**
+     * What templates see: the record as it is now (so a later action sees the earlier ones' effects),
+     * its relations, the event, the trigger and the execution.
+     */
+    private Uni<Map<String, Object>> scope(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event) {
+        Uni<CrmRecord> current = execution.entityId() == null
+                ? Uni.createFrom().nullItem()
+                : records.find(pool, execution.entityType(), execution.entityId(), false);
+        return current.flatMap(record -> {
+            Map<String, Object> entity = record != null ? record.toJson() : eventState(event);
+            return relations.prefetch(Arrays.asList(entity), relationsOf(trigger))
+                    .map(resolver -> scope(execution, trigger, event, entity, resolver));
+        });
+    }
+
+    private static Map<String, Object> scope(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event,
+                                             Map<String, Object> entity, RelationResolver resolver) {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("entity", new EntityView(entity, resolver));
+        scope.put("entity_type", execution.entityType());
+        scope.put("entity_id", execution.entityId());
+        scope.put("trigger_event", execution.entityType() + "." + (event == null ? "unknown" : event.kind()));
+        scope.put("trigger", Map.of("id", trigger.id(), "name", trigger.name()));
+        scope.put("execution", Map.of("id", execution.id(), "attempt", execution.attempt()));
+        if (event != null) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", event.id());
+            e.put("kind", event.kind());
+            e.put("source", event.source());
+            e.put("previous", event.oldState());
+            e.put("context", event.context());
+            scope.put("event", e);
+            scope.put("context", event.context() == null ? Map.of() : event.context());
+        }
+        return scope;
+    }
+
+    private static Map<String, Object> eventState(StoredEvent event) {
+        if (event == null) {
+            return new LinkedHashMap<>();
+        }
+        Map<String, Object> state = event.newState() != null ? event.newState() : event.oldState();
+        return state == null ? new LinkedHashMap<>() : state;
+    }
+
+    /** Relations the trigger's templates reach: {@code company} for {@code {{entity.company.name}}}. */
+    private static Set<String> relationsOf(TriggerSnapshot trigger) {
+        Set<String> heads = new LinkedHashSet<>();
+        Matcher m = ENTITY_RELATION.matcher(JsonText.write(trigger.actions()));
+        while (m.find()) {
+            heads.add(m.group(1));
+        }
+        return heads;
+    }
+
+    /** A failed step inside the checkpoint transaction: rolls its changes back, then is recorded on its own. */
+    private static final class StepFailed extends RuntimeException {
+        private final transient StepResult result;
+
+        StepFailed(StepResult result) {
+            super(result.error(), null, false, false);
+            this.result = result;
+        }
+    }
+}

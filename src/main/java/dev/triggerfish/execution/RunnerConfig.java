@@ -1,0 +1,31 @@
+package dev.triggerfish.execution;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How this replica runs executions. */
+@ConfigMapping(prefix = "triggerfish.runner")
+public interface RunnerConfig {
+
+    /** Run executions on this replica at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Executions running at once on this replica. */
+    @WithDefault("64")
+    int concurrency();
+
+    /** Executions claimed per query. */
+    @WithDefault("100")
+    int batchSize();
+
+    /** How long a claim lasts without a checkpoint before another replica may take the execution over. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often to look for work that no notification announced (the rows are the truth). */
+    @WithDefault("1s")
+    Duration pollInterval();
+}

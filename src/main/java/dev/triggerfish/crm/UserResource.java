@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /api/users} and {@code /api/roles}: who {@code assign_to_user} can assign records to. */
-@Path("/api")
+/** {@code /api/users}: who {@code assign_to_user} can assign records to. */
+@Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class UserResource {
@@ -28,7 +28,6 @@ public class UserResource {
 
     /** Creates or replaces a user: {@code {"id", "name", "email", "roles": [...], "active"}}. */
     @POST
-    @Path("users")
     public Uni<Response> save(Map<String, Object> body) {
         if (body == null) {
             throw ApiProblem.badRequest("$", "a JSON object is required");
@@ -37,27 +36,19 @@ public class UserResource {
     }
 
     @GET
-    @Path("users")
     public Uni<List<Map<String, Object>>> list() {
         return users.list();
     }
 
     @GET
-    @Path("users/{id}")
+    @Path("{id}")
     public Uni<Map<String, Object>> get(@PathParam("id") String id) {
         return users.get(id);
     }
 
     @DELETE
-    @Path("users/{id}")
+    @Path("{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
         return users.delete(id).map(ignored -> Response.noContent().build());
-    }
-
-    /** Every role with its active users, in round-robin order. */
-    @GET
-    @Path("roles")
-    public Uni<Map<String, List<String>>> roles() {
-        return users.roles();
     }
 }

@@ -27,8 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Execution history, and manual execution of a trigger. */
-@Path("/api")
+/** A trigger's execution history, and manual execution of a trigger. */
+@Path("/api/event-triggers/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ExecutionResource {
@@ -50,16 +50,9 @@ public class ExecutionResource {
         this.pool = pool;
     }
 
-    /** One execution with every step: status, duration, output or error. */
-    @GET
-    @Path("executions/{id}")
-    public Uni<Map<String, Object>> get(@PathParam("id") long id) {
-        return executions.get(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("execution", id));
-    }
-
     /** A trigger's executions, newest first: {@code ?limit=50&status=completed}. */
     @GET
-    @Path("event-triggers/{id}/executions")
+    @Path("executions")
     public Uni<Map<String, Object>> history(@PathParam("id") long triggerId, @QueryParam("limit") Integer limit,
                                             @QueryParam("status") String status) {
         int n = limit == null ? 50 : limit;
@@ -85,7 +78,7 @@ public class ExecutionResource {
      * execution to follow.
      */
     @POST
-    @Path("event-triggers/{id}/execute")
+    @Path("execute")
     public Uni<Response> execute(@PathParam("id") long triggerId, Map<String, Object> body) {
         Map<String, Object> request = body == null ? Map.of() : body;
         return catalog.ensureLoaded().flatMap(ignored -> {

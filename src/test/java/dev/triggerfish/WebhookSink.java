@@ -1,0 +1,66 @@
+package dev.triggerfish;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/** A real HTTP server that webhooks are sent to in tests: it records every request and answers 200 (or what a path is told to). */
+public final class WebhookSink implements AutoCloseable {
+
+    /** One request as received. Header names are lower case. */
+    public record Received(String method, String path, Map<String, String> headers, String body) {
+    }
+
+    private final HttpServer server;
+    private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
+
+    public WebhookSink() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = exchange.getRequestHeaders().entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), e -> String.join(",", e.getValue()), (a, b) -> a));
+            String path = exchange.getRequestURI().toString();
+            received.add(new Received(exchange.getRequestMethod(), path, headers, body));
+            int status = statusByPath.getOrDefault(exchange.getRequestURI().getPath(), 200);
+            byte[] answer = "{\"ok\": true}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    /** The URL of {@code path} on this sink. */
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public void answer(String path, int status) {
+        statusByPath.put(path, status);
+    }
+
+    public List<Received> at(String pathPrefix) {
+        return received.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

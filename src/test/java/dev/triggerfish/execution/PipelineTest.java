@@ -1,0 +1,416 @@
+package dev.triggerfish.execution;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triggerfish.PostgresResource;
+import dev.triggerfish.WebhookSink;
+import dev.triggerfish.trigger.SpecExamples;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.triggerfish.Api.api;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end: events from records, REST and SQL capture fire the spec's example triggers, whose
+ * actions run in order against a real HTTP server and the record store.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class PipelineTest {
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static WebhookSink sink;
+
+    @Inject
+    Pool pool;
+
+    final List<Integer> triggers = new ArrayList<>();
+
+    @BeforeAll
+    static void startSink() {
+        sink = new WebhookSink();
+    }
+
+    @AfterAll
+    static void stopSink() {
+        sink.close();
+    }
+
+    @AfterEach
+    void deleteTriggers() {
+        triggers.forEach(id -> api().delete("/api/event-triggers/" + id));
+    }
+
+    static String uid() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates a spec example with its webhook URLs pointed at the sink (the rest as written). */
+    int trigger(String example, String sinkPath) {
+        String body = SpecExamples.text(example)
+                .replaceAll("https://[a-z.\\-]+/[A-Za-z0-9/._\\-]*", sink.url(sinkPath));
+        return trigger(body);
+    }
+
+    int trigger(String body) {
+        int id = api().body(body).post("/api/event-triggers").then().statusCode(201).extract().path("id");
+        triggers.add(id);
+        return id;
+    }
+
+    void user(String id, String... roles) {
+        api().body(Map.of("id", id, "name", "User " + id, "roles", List.of(roles))).post("/api/users").then().statusCode(200);
+    }
+
+    void record(String type, String json) {
+        api().body(json).post("/api/records/" + type).then().statusCode(201);
+    }
+
+    JsonPath executions(int trigger) {
+        return api().get("/api/event-triggers/" + trigger + "/executions").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Waits until the trigger has {@code n} executions, all finished, and returns the newest, with its steps. */
+    JsonPath awaitFinished(int trigger, int n) {
+        await().atMost(DEADLINE).until(() -> {
+            List<String> statuses = executions(trigger).getList("data.status");
+            return statuses.size() == n && statuses.stream().noneMatch(s -> List.of("pending", "scheduled", "running", "retrying").contains(s));
+        });
+        long id = executions(trigger).getLong("data[0].id");
+        return api().get("/api/executions/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    JsonPath recordOf(String type, String id) {
+        return api().get("/api/records/" + type + "/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void newContactWelcomeSequenceSkipsEmailAndCreatesTheFollowUpTask() {
+        int trigger = trigger(SpecExamples.text("01-new-contact-welcome"));
+        String contact = "nc-" + uid();
+        user("rep-" + uid());
+        record("contacts", "{\"id\": \"" + contact + "\", \"first_name\": \"Ada\", \"email\": \"ada@example.com\", \"source\": \"website_form\"}");
+        record("contacts", "{\"id\": \"" + contact + "-x\", \"source\": \"import\"}");
+
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(contact, execution.getString("entity_id"));
+        assertEquals(List.of("send_email", "create_task"), execution.getList("steps.action_type"));
+        assertEquals(List.of("skipped", "completed"), execution.getList("steps.status"));
+        assertNotNull(execution.getString("started_at"));
+        assertNotNull(execution.getString("completed_at"));
+        String task = execution.getString("steps[1].output.task_id");
+        JsonPath created = recordOf("tasks", task);
+        assertEquals("Follow up with new contact", created.getString("title"));
+        assertEquals(contact, created.getString("related_id"));
+        assertNotNull(created.getString("assigned_to"), "'auto' assigns someone");
+        assertEquals(OffsetDateTime.now().toLocalDate().plusDays(1).toString(), created.getString("due_date"));
+    }
+
+    @Test
+    void dealNegotiationAlertFiresOnceWhenTheStageChangesToNegotiation() {
+        int trigger = trigger("02-deal-negotiation-alert", "/slack/" + uid());
+        String manager = "mgr-" + uid();
+        api().delete("/api/users/" + manager);
+        String deal = "d-" + uid();
+        user(manager, "sales_manager_" + deal);
+        String body = SpecExamples.text("02-deal-negotiation-alert")
+                .replace("\"sales_manager\"", "\"sales_manager_" + deal + "\"")
+                .replaceAll("https://[a-z.\\-]+/[A-Za-z0-9/._\\-]*", sink.url("/slack/" + deal));
+        api().delete("/api/event-triggers/" + trigger);
+        trigger = trigger(body);
+
+        record("deals", "{\"id\": \"" + deal + "\", \"name\": \"Big \\\"Quoted\\\" Deal\\n\", \"stage\": \"proposal\", \"value\": 60000}");
+        api().body("{\"stage\": \"negotiation\"}").patch("/api/records/deals/" + deal).then().statusCode(200);
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+
+        List<WebhookSink.Received> calls = sink.at("/slack/" + deal);
+        assertEquals(1, calls.size());
+        WebhookSink.Received call = calls.get(0);
+        assertEquals("POST", call.method());
+        assertEquals("Bearer test-slack-token-456", call.headers().get("authorization"));
+        assertEquals(execution.getLong("id") + "-0", call.headers().get("idempotency-key"));
+        Map<?, ?> sent = readJson(call.body());
+        assertEquals("#sales-alerts", sent.get("channel"));
+        assertEquals("High-value deal Big \"Quoted\" Deal\n entered negotiation phase!", sent.get("text"));
+        assertEquals(200, execution.getInt("steps[0].output.status"));
+        assertEquals("***", execution.getString("steps[0].request.headers.Authorization"));
+        assertFalse(execution.prettyPrint().contains("test-slack-token-456"), "no secret in the execution record");
+        assertEquals(manager, recordOf("deals", deal).getString("assigned_to"));
+
+        // later updates while in negotiation do not fire again
+        api().body("{\"value\": 70000}").patch("/api/records/deals/" + deal).then().statusCode(200);
+        api().body("{\"stage\": \"negotiation\", \"note\": \"x\"}").patch("/api/records/deals/" + deal).then().statusCode(200);
+        String probe = "d-" + uid();
+        record("deals", "{\"id\": \"" + probe + "\", \"stage\": \"proposal\", \"value\": 90000}");
+        api().body("{\"stage\": \"negotiation\"}").patch("/api/records/deals/" + probe).then().statusCode(200);
+        int finalTrigger = trigger;
+        await().atMost(DEADLINE).until(() -> executions(finalTrigger).getList("data").size() == 2);
+        assertEquals(List.of(probe, deal), executions(trigger).getList("data.entity_id"));
+    }
+
+    @Test
+    void leadQualificationWaitsItsDelayThenRunsEveryActionInOrder() {
+        String rep = "rep-" + uid();
+        user(rep, "senior_sales_rep");
+        int trigger = trigger("05-lead-qualification", "/unused");
+        String company = "co-" + uid();
+        record("companies", "{\"id\": \"" + company + "\", \"name\": \"Initech\", \"employee_count\": 120}");
+        String contact = "lq-" + uid();
+        record("contacts", "{\"id\": \"" + contact + "\", \"full_name\": \"Ada Lovelace\", \"engagement_score\": 3, \"company_id\": \""
+                + company + "\", \"tags\": [\"prospect\"]}");
+        api().body("{\"engagement_score\": 9}").patch("/api/records/contacts/" + contact).then().statusCode(200);
+
+        await().atMost(DEADLINE).until(() -> executions(trigger).getList("data").size() == 1);
+        JsonPath scheduled = executions(trigger);
+        assertEquals("scheduled", scheduled.getString("data[0].status"));
+        OffsetDateTime due = OffsetDateTime.parse(scheduled.getString("data[0].next_attempt_at"));
+        assertTrue(due.isAfter(OffsetDateTime.now().plusMinutes(4)) && due.isBefore(OffsetDateTime.now().plusMinutes(6)), due.toString());
+
+        // the five minutes pass
+        pool.preparedQuery("update trigger_executions set next_attempt_at = now() where id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(scheduled.getLong("data[0].id"))).await().indefinitely();
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(List.of("completed", "completed", "completed", "skipped", "completed"), execution.getList("steps.status"));
+        JsonPath lead = recordOf("contacts", contact);
+        assertEquals("qualified", lead.getString("status"));
+        assertEquals(List.of("prospect", "hot-lead"), lead.getList("tags"));
+        assertTrue(List.of(rep).contains(lead.getString("assigned_to")) || lead.getString("assigned_to") != null);
+        JsonPath task = recordOf("tasks", execution.getString("steps[4].output.task_id"));
+        assertEquals("Contact qualified lead Ada Lovelace", task.getString("title"));
+        assertEquals("high", task.getString("priority"));
+        // a later score change above the threshold does not qualify again
+        api().body("{\"engagement_score\": 10}").patch("/api/records/contacts/" + contact).then().statusCode(200);
+        record("contacts", "{\"id\": \"" + contact + "-probe\", \"engagement_score\": 1, \"company_id\": \"" + company + "\"}");
+        api().body("{\"engagement_score\": 8}").patch("/api/records/contacts/" + contact + "-probe").then().statusCode(200);
+        await().atMost(DEADLINE).until(() -> executions(trigger).getList("data").size() == 2);
+        assertEquals(List.of(contact + "-probe", contact), executions(trigger).getList("data.entity_id"));
+    }
+
+    @Test
+    void customerOnboardingRendersRelatedRecordsIntoTheBillingWebhook() {
+        String path = "/billing/" + uid();
+        int trigger = trigger("07-customer-onboarding-sequence", path);
+        String csm = "csm-" + uid();
+        user(csm, "customer_success_team");
+        String contact = "oc-" + uid();
+        record("contacts", "{\"id\": \"" + contact + "\", \"name\": \"Grace Hopper\"}");
+        String deal = "od-" + uid();
+        record("deals", "{\"id\": \"" + deal + "\", \"stage\": \"negotiation\", \"contact_id\": \"" + contact
+                + "\", \"plan_type\": \"enterprise\", \"value\": 120000}");
+        api().body("{\"stage\": \"won\"}").patch("/api/records/deals/" + deal).then().statusCode(200);
+
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(List.of("skipped", "completed", "skipped", "completed"), execution.getList("steps.status"));
+        JsonPath task = recordOf("tasks", execution.getString("steps[1].output.task_id"));
+        assertEquals("Contact Grace Hopper to schedule onboarding", task.getString("description"));
+        WebhookSink.Received call = sink.at(path).get(0);
+        assertEquals("Bearer test-billing-key-789", call.headers().get("authorization"));
+        assertEquals(Map.of("contact_id", contact, "plan", "enterprise", "value", "120000"), readJson(call.body()));
+    }
+
+    @Test
+    void eventChainTagAdditionFiresTheSecondTriggerOnce() {
+        String manager = "sam-" + uid();
+        user(manager, "senior_account_manager");
+        int engagement = trigger(SpecExamples.text("08-high-engagement-detection"));
+        int tagged = trigger(SpecExamples.text("09-highly-engaged-contact-actions"));
+        String contact = "ec-" + uid();
+        record("contacts", "{\"id\": \"" + contact + "\", \"engagement_score\": 2}");
+        api().body("{\"engagement_score\": 9}").patch("/api/records/contacts/" + contact).then().statusCode(200);
+
+        JsonPath first = awaitFinished(engagement, 1);
+        assertEquals(List.of("completed", "skipped"), first.getList("steps.status"));
+        JsonPath second = awaitFinished(tagged, 1);
+        assertEquals("completed", second.getString("status"));
+        assertEquals(contact, second.getString("entity_id"));
+        JsonPath event = api().get("/api/events/" + second.getLong("event_id")).then().statusCode(200).extract().jsonPath();
+        assertEquals(1, event.getInt("chain_depth"));
+        assertEquals(engagement, event.getInt("origin_trigger_id"));
+        JsonPath after = recordOf("contacts", contact);
+        assertTrue(after.getList("tags").contains("highly-engaged"));
+        assertEquals(manager, after.getString("assigned_to"));
+    }
+
+    @Test
+    void chainsAreCutAtTheMaximumDepthWithTheReasonRecorded() {
+        String type = "loop" + uid().replace("-", "");
+        String ping = """
+                {"name": "%s", "trigger_type": "model_updated", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "update_field", "field": "%s",
+                   "variable_mappings": {"%s": {"source": "computed", "computation": "uuid"}}}]}}""";
+        int a = trigger(ping.formatted("ping", type, "a", "a"));
+        int b = trigger(ping.formatted("pong", type, "b", "b"));
+        record(type, "{\"id\": \"1\", \"a\": \"\", \"b\": \"\"}");
+        api().body("{\"start\": true}").patch("/api/records/" + type + "/1").then().statusCode(200);
+        await().atMost(DEADLINE).until(() -> executions(a).getList("data.status").contains("skipped")
+                || executions(b).getList("data.status").contains("skipped"));
+        List<String> errors = new ArrayList<>();
+        errors.addAll(executions(a).getList("data.error"));
+        errors.addAll(executions(b).getList("data.error"));
+        assertTrue(errors.stream().anyMatch(e -> e != null && e.contains("chain depth 6 exceeds")), errors.toString());
+    }
+
+    @Test
+    void eventsFromRestSingleAndBatchAreDurableAndMatched() {
+        String type = "Lead" + uid().replace("-", "");
+        String path = "/lead/" + uid();
+        int trigger = trigger("""
+                {"name": "lead webhook", "trigger_type": "model_created", "model_type": "%s",
+                 "trigger_conditions": [{"field": "score", "operator": "greater_than", "value": 80}],
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s",
+                   "body": {"entity_type": "{{entity_type}}", "entity_id": "{{entity_id}}", "trigger_event": "{{trigger_event}}",
+                            "missing": "{{entity.nope}}"}}]}}""".formatted(type, sink.url(path)));
+        api().body("{\"event\": \"created\", \"entity_type\": \"" + type + "\", \"entity_id\": 1, \"record\": {\"score\": 90}}")
+                .post("/api/events").then().statusCode(202).body("accepted", equalTo(1));
+        api().body("[{\"event\": \"created\", \"entity_type\": \"" + type + "\", \"entity_id\": 2, \"record\": {\"score\": 95}},"
+                        + " {\"event\": \"created\", \"entity_type\": \"" + type + "\", \"entity_id\": 3, \"record\": {\"score\": 10}},"
+                        + " {\"event\": \"created\", \"entity_type\": \"" + type + "\", \"entity_id\": 4, \"record\": {\"score\": \"99\"}}]")
+                .post("/api/events").then().statusCode(202).body("accepted", equalTo(3));
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 3);
+        JsonPath execution = awaitFinished(trigger, 3);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(List.of("entity.nope"), execution.getList("steps[0].output.missing_values"));
+        List<Object> sentIds = sink.at(path).stream().map(r -> readJson(r.body()).get("entity_id")).sorted().map(Object.class::cast).toList();
+        assertEquals(List.of("1", "2", "4"), sentIds);
+        assertEquals(type.toLowerCase() + ".created", readJson(sink.at(path).get(0).body()).get("trigger_event"));
+        assertEquals("", readJson(sink.at(path).get(0).body()).get("missing"));
+    }
+
+    @Test
+    void aReplayedEventIdCreatesNoSecondExecution() {
+        String type = "Replay" + uid().replace("-", "");
+        int trigger = trigger("""
+                {"name": "replay", "trigger_type": "model_created", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s"}]}}""".formatted(type, sink.url("/replay/" + type)));
+        String event = "{\"event_id\": \"crm-evt-" + type + "\", \"event\": \"created\", \"entity_type\": \"" + type
+                + "\", \"entity_id\": 7, \"record\": {\"x\": 1}}";
+        long first = api().body(event).post("/api/events").then().statusCode(202).extract().jsonPath().getLong("event_ids[0]");
+        long again = api().body(event).post("/api/events").then().statusCode(202).extract().jsonPath().getLong("event_ids[0]");
+        long batch = api().body("[" + event + ", " + event + "]").post("/api/events").then().statusCode(202)
+                .extract().jsonPath().getLong("event_ids[1]");
+        assertEquals(first, again);
+        assertEquals(first, batch);
+        awaitFinished(trigger, 1);
+        assertEquals(1, sink.at("/replay/" + type).size());
+    }
+
+    @Test
+    void sqlCapturedChangesFireTriggers() {
+        String table = "crm_contacts_" + uid().replace("-", "");
+        String path = "/captured/" + table;
+        pool.query("create table " + table + " (id serial primary key, email text, source text, stage text)").execute().await().indefinitely();
+        api().body("{\"table\": \"" + table + "\", \"model_type\": \"App\\\\Models\\\\Prospect\"}").post("/api/capture")
+                .then().statusCode(201).body("model_type", equalTo("prospect"));
+        api().get("/api/capture").then().statusCode(200).body("table", hasItem(table));
+        int created = trigger("""
+                {"name": "captured create", "trigger_type": "model_created", "model_type": "App\\\\Models\\\\Prospect",
+                 "trigger_conditions": [{"field": "source", "operator": "equals", "value": "website_form"}],
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"email": "{{entity.email}}"}}]}}"""
+                .formatted(sink.url(path)));
+        int changed = trigger("""
+                {"name": "captured stage", "trigger_type": "field_changed", "model_type": "Prospect",
+                 "trigger_conditions": [{"field": "stage", "operator": "changed_to", "value": "won"}],
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
+                .formatted(sink.url(path + "/won")));
+
+        pool.query("insert into " + table + " (email, source) values ('a@example.com', 'website_form'), ('b@example.com', 'import')")
+                .execute().await().indefinitely();
+        pool.query("update " + table + " set stage = 'won' where email = 'b@example.com'").execute().await().indefinitely();
+        pool.query("update " + table + " set stage = 'won' where email = 'b@example.com'").execute().await().indefinitely();
+
+        awaitFinished(created, 1);
+        awaitFinished(changed, 1);
+        assertEquals(Map.of("email", "a@example.com"), readJson(sink.at(path).get(0).body()));
+        assertEquals(1, sink.at(path + "/won").size());
+        api().body("{\"table\": \"no_such_table\", \"model_type\": \"X\"}").post("/api/capture")
+                .then().statusCode(422).body("errors[0].path", equalTo("table"));
+        api().delete("/api/capture/" + table).then().statusCode(204);
+        api().get("/api/capture").then().body("table", org.hamcrest.Matchers.not(hasItem(table)));
+    }
+
+    @Test
+    void manualExecutionRunsNowAndShowsInTheHistory() {
+        String path = "/manual/" + uid();
+        int trigger = trigger("""
+                {"name": "manual", "trigger_type": "manual", "model_type": "Contact",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s",
+                    "body": {"who": "{{entity.first_name}}", "why": "{{context.reason}}"}}]}}""".formatted(sink.url(path)));
+        String contact = "m-" + uid();
+        record("contacts", "{\"id\": \"" + contact + "\", \"first_name\": \"Alan\"}");
+        long execution = api().body("{\"entity_type\": \"Contact\", \"entity_id\": \"" + contact + "\", \"context\": {\"reason\": \"demo\"}}")
+                .post("/api/event-triggers/" + trigger + "/execute")
+                .then().statusCode(202).header("Location", containsString("/api/executions/"))
+                .extract().jsonPath().getLong("execution_id");
+        await().atMost(DEADLINE).until(() -> "completed".equals(api().get("/api/executions/" + execution).jsonPath().getString("status")));
+        assertEquals(Map.of("who", "Alan", "why", "demo"), readJson(sink.at(path).get(0).body()));
+        api().queryParam("status", "completed").queryParam("limit", 50).get("/api/event-triggers/" + trigger + "/executions")
+                .then().statusCode(200).body("data.id", hasItem((int) execution));
+        api().queryParam("status", "failed").get("/api/event-triggers/" + trigger + "/executions")
+                .then().statusCode(200).body("data.size()", equalTo(0));
+        api().post("/api/event-triggers/99999999/execute").then().statusCode(404);
+        api().queryParam("status", "done").get("/api/event-triggers/" + trigger + "/executions").then().statusCode(400);
+    }
+
+    @Test
+    void aWebhookAnsweringNon2xxFailsTheExecutionAndStopsTheChain() {
+        String path = "/fail/" + uid();
+        sink.answer(path, 404);
+        String type = "Fail" + uid().replace("-", "");
+        int trigger = trigger("""
+                {"name": "fails", "trigger_type": "model_created", "model_type": "%s", "allow_retries": false,
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s"}, {"type": "add_tag", "tag": "never"}]}}"""
+                .formatted(type, sink.url(path)));
+        record(type, "{\"id\": \"1\"}");
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("failed", execution.getString("status"));
+        assertEquals(1, execution.getList("steps").size());
+        assertEquals(404, execution.getInt("steps[0].output.status"));
+        assertTrue(execution.getString("error").contains("HTTP 404"));
+        assertFalse(recordOf(type, "1").getList("tags").contains("never"));
+    }
+
+    @Test
+    void badEventsAreRejectedWithThePathOfEachField() {
+        api().body("[{\"event\": \"created\", \"entity_type\": \"Contact\", \"record\": {}}, {\"event\": \"Created!\", \"entity_type\": \"\"}]")
+                .post("/api/events").then().statusCode(422)
+                .body("errors.path", equalTo(List.of("[1].event", "[1].entity_type")));
+        api().body("{\"event\": \"updated\", \"entity_type\": \"Deal\", \"changes\": {\"stage\": \"won\"}}")
+                .post("/api/events").then().statusCode(422).body("errors[0].path", equalTo("changes.stage"));
+        api().body("\"text\"").post("/api/events").then().statusCode(400);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readJson(String text) {
+        try {
+            return JSON.readValue(text, Map.class);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+}

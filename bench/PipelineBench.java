@@ -1,0 +1,201 @@
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pipeline benchmark (issue 3). Against a running Triggerfish (bench/pipeline starts one):
+ *  1. throughput: N events POSTed (batches) that each fire one webhook trigger whose target is a local
+ *     HTTP sink in this process; counts sink arrivals and completed executions; events/s delivered;
+ *  2. latency: 1,000 events/s for a while, one event per POST; event-to-delivery p50/p99;
+ * and prints the ratio to pgbench's durable single-row INSERT rate measured by the caller.
+ * Args: baseUrl apiKey jdbcUrl events batch
+ */
+public class PipelineBench {
+    static final Pattern SENT = Pattern.compile("\"sent\":\"(\\d+)\"");
+    static final Pattern KEY = Pattern.compile("idempotency-key", Pattern.CASE_INSENSITIVE);
+
+    static final ConcurrentHashMap<String, Integer> deliveries = new ConcurrentHashMap<>();
+    static final AtomicLong arrivals = new AtomicLong();
+    static volatile long[] latencies = new long[0];
+    static final AtomicLong latencyCount = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String key = args[1];
+        String jdbc = args[2];
+        int events = Integer.parseInt(args[3]);
+        int batch = Integer.parseInt(args[4]);
+
+        HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        sink.setExecutor(Executors.newFixedThreadPool(8));
+        sink.createContext("/", exchange -> {
+            long now = System.nanoTime();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String idem = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            deliveries.merge(idem == null ? "none" : idem, 1, Integer::sum);
+            arrivals.incrementAndGet();
+            Matcher m = SENT.matcher(body);
+            if (m.find()) {
+                long i = latencyCount.getAndIncrement();
+                long[] l = latencies;
+                if (i < l.length) {
+                    l[(int) i] = now - Long.parseLong(m.group(1));
+                }
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        sink.start();
+        String sinkUrl = "http://127.0.0.1:" + sink.getAddress().getPort() + "/hook";
+
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        String type = "BenchEvent" + System.currentTimeMillis();
+        String trigger = """
+                {"name": "bench webhook", "trigger_type": "model_created", "model_type": "%s",
+                 "trigger_conditions": [{"field": "kind", "operator": "equals", "value": "bench"}],
+                 "allow_retries": false,
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "method": "POST",
+                    "body": {"id": "{{entity_id}}", "sent": "{{entity.sent}}"}}]}}""".formatted(type, sinkUrl);
+        HttpResponse<String> created = http.send(post(base + "/api/event-triggers", key, trigger), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("trigger not created: " + created.statusCode() + " " + created.body());
+        }
+        long triggerId = Long.parseLong(created.body().replaceAll("(?s)^\\{\"id\":(\\d+).*", "$1"));
+
+        // warm-up: 2,000 events, not measured
+        run(http, base, key, type, "w", 2_000, batch, 0, false);
+        if (awaitCompleted(jdbc, triggerId, 2_000, 60) < 2_000) {
+            throw new IllegalStateException("warm-up: the 2,000 events were not all delivered within 60 s");
+        }
+        arrivals.set(0);
+        deliveries.clear();
+
+        // 1. throughput
+        latencies = new long[events];
+        latencyCount.set(0);
+        long t0 = System.nanoTime();
+        run(http, base, key, type, "t", events, batch, 0, true);
+        long sentAt = System.nanoTime();
+        awaitArrivals(events, 120);
+        long t1 = System.nanoTime();
+        long completed = awaitCompleted(jdbc, triggerId, 2_000 + events, 120) - 2_000;
+        double seconds = (t1 - t0) / 1e9;
+        long duplicates = deliveries.values().stream().filter(n -> n > 1).count();
+        System.out.printf("throughput: %,d events in batches of %d%n", events, batch);
+        System.out.printf("  sent in %.2f s; all delivered after %.2f s%n", (sentAt - t0) / 1e9, seconds);
+        System.out.printf("  delivered          %,10.0f events/s%n", events / seconds);
+        System.out.printf("  sink arrivals %d, completed executions %d, events sent %d, duplicate deliveries %d, lost %d%n",
+                arrivals.get(), completed, events, duplicates, events - arrivals.get());
+        System.out.printf("  delivery latency under full load: p50 %.1f ms, p99 %.1f ms%n", pct(0.50), pct(0.99));
+        System.out.println("RESULT_RATE " + (long) (events / seconds));
+
+        // 2. latency at 1,000 events/s, one event per POST
+        int paced = 10_000;
+        arrivals.set(0);
+        latencies = new long[paced];
+        latencyCount.set(0);
+        run(http, base, key, type, "l", paced, 1, 1_000, true);
+        awaitArrivals(paced, 120);
+        System.out.printf("latency at 1,000 events/s (%,d events, one per POST): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                paced, pct(0.50), pct(0.99), pct(1.0));
+        System.out.println("RESULT_P99 " + pct(0.99));
+        http.send(HttpRequest.newBuilder(URI.create(base + "/api/event-triggers/" + triggerId)).header("X-API-Key", key).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+        sink.stop(0);
+        System.exit(0);
+    }
+
+    /** Sends {@code n} events in POSTs of {@code batch}; at {@code rate} events/s when > 0, else as fast as 16 requests in flight allow. */
+    static void run(HttpClient http, String base, String key, String type, String prefix, int n, int batch, int rate, boolean stamp)
+            throws Exception {
+        Semaphore inFlight = new Semaphore(16);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i += batch) {
+            if (rate > 0) {
+                long due = start + (long) (i * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+            }
+            StringBuilder body = new StringBuilder(batch == 1 ? "" : "[");
+            for (int j = i; j < Math.min(n, i + batch); j++) {
+                if (j > i) {
+                    body.append(',');
+                }
+                body.append("{\"event\":\"created\",\"entity_type\":\"").append(type).append("\",\"entity_id\":\"").append(prefix).append(j)
+                        .append("\",\"record\":{\"kind\":\"bench\",\"sent\":\"").append(stamp ? System.nanoTime() : 0).append("\"}}");
+            }
+            if (batch != 1) {
+                body.append(']');
+            }
+            inFlight.acquire();
+            all.add(http.sendAsync(post(base + "/api/events", key, body.toString()), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> {
+                        inFlight.release();
+                        if (e != null || r.statusCode() != 202) {
+                            System.err.println("intake failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    static HttpRequest post(String url, String key, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    static void awaitArrivals(long n, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (arrivals.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+    }
+
+    static long awaitCompleted(String jdbc, long triggerId, long n, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            while (true) {
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "select count(*) from trigger_executions where trigger_id = " + triggerId + " and status = 'completed'")) {
+                    rs.next();
+                    long done = rs.getLong(1);
+                    if (done >= n || System.nanoTime() > deadline) {
+                        return done;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    static double pct(double p) {
+        int n = (int) Math.min(latencyCount.get(), latencies.length);
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        return sorted[Math.min(n - 1, (int) Math.ceil(p * n) - 1 < 0 ? 0 : (int) Math.ceil(p * n) - 1)] / 1e6;
+    }
+}

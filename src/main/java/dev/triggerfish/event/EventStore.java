@@ -155,7 +155,8 @@ public class EventStore {
                 .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
     }
 
-    static StoredEvent read(Row row) {
+    /** An event from a row holding the events columns (by name). */
+    public static StoredEvent read(Row row) {
         return new StoredEvent(row.getLong("id"), row.getString("kind"), row.getString("entity_type"), row.getString("entity_id"),
                 JsonText.readObject(row.getString("old_state")), JsonText.readObject(row.getString("new_state")),
                 JsonText.readObject(row.getString("context")), row.getString("source"), row.getInteger("chain_depth"),

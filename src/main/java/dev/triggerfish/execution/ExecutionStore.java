@@ -1,6 +1,7 @@
 package dev.triggerfish.execution;
 
 import dev.triggerfish.action.StepResult;
+import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.JsonText;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The executions and their steps, in SQL. Every state change is conditional on the claim it holds
@@ -72,60 +75,123 @@ public class ExecutionStore {
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
-    /** Claims up to {@code limit} due executions, or running ones whose claim expired, for {@code owner}. */
+    /**
+     * Claims up to {@code limit} due executions, or running ones whose claim expired, for
+     * {@code owner}, each with its event (one query).
+     */
     public Uni<List<ClaimedExecution>> claim(String owner, int limit, Duration lease) {
         return pool.preparedQuery("""
-                        update trigger_executions set status = 'running', claimed_by = $1,
-                               lease_until = now() + make_interval(secs => $3),
-                               started_at = coalesce(started_at, now()), attempt = attempt + 1
-                        where id in (select id from trigger_executions
-                                     where (status in ('pending', 'scheduled', 'retrying') and next_attempt_at <= now())
-                                        or (status = 'running' and lease_until < now())
-                                     order by next_attempt_at
-                                     for update skip locked
-                                     limit $2)
-                        returning id, trigger_id, trigger_version, event_id, entity_type, entity_id, current_step, attempt""")
+                        with claimed as (
+                            update trigger_executions set status = 'running', claimed_by = $1,
+                                   lease_until = now() + make_interval(secs => $3),
+                                   started_at = coalesce(started_at, now()), attempt = attempt + 1
+                            where id in (select id from trigger_executions
+                                         where (status in ('pending', 'scheduled', 'retrying') and next_attempt_at <= now())
+                                            or (status = 'running' and lease_until < now())
+                                         order by next_attempt_at
+                                         for update skip locked
+                                         limit $2)
+                            returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
+                                      entity_id as execution_entity_id, current_step, attempt)
+                        select c.*, e.id, e.kind, e.entity_type, e.entity_id, e.old_state::text as old_state, e.new_state::text as new_state,
+                               e.context::text as context, e.source, e.chain_depth, e.origin_trigger_id, e.created_at
+                        from claimed c left join events e on e.id = c.event_id""")
                 .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0))
                 .map(rows -> {
                     List<ClaimedExecution> claimed = new ArrayList<>();
-                    rows.forEach(r -> claimed.add(new ClaimedExecution(r.getLong("id"), r.getLong("trigger_id"), r.getInteger("trigger_version"),
-                            r.getLong("event_id"), r.getString("entity_type"), r.getString("entity_id"), r.getInteger("current_step"),
-                            r.getInteger("attempt"))));
+                    rows.forEach(r -> claimed.add(new ClaimedExecution(r.getLong("execution_id"), r.getLong("trigger_id"),
+                            r.getInteger("trigger_version"), r.getLong("event_id"), r.getString("execution_entity_type"),
+                            r.getString("execution_entity_id"), r.getInteger("current_step"), r.getInteger("attempt"),
+                            r.getLong("id") == null ? null : EventStore.read(r))));
                     return claimed;
                 });
     }
 
     /**
-     * Records a step's result and moves the execution past it (when it did not fail), in {@code tx},
-     * renewing the claim.
-     *
-     * @throws LostClaim (as a failure) when {@code owner} no longer holds the execution
+     * Records steps and moves their executions on, in {@code tx}: past each step unless it failed, the
+     * claim renewed, or ended when the record carries a final status. Only executions {@code owner}
+     * still holds are touched; their ids are returned.
      */
-    public Uni<Void> checkpoint(SqlClient tx, String owner, ClaimedExecution execution, int step, String actionType, String idempotencyKey,
-                                StepResult result, OffsetDateTime startedAt, long durationMs, Duration lease) {
-        boolean advance = result.status() != StepResult.StepStatus.FAILED;
+    public Uni<Set<Long>> record(SqlClient tx, String owner, List<StepRecord> records, Duration lease) {
+        int n = records.size();
+        Long[] ids = new Long[n];
+        Integer[] nextSteps = new Integer[n];
+        String[] statuses = new String[n];
+        String[] errors = new String[n];
+        OffsetDateTime[] nextAttempts = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            StepRecord r = records.get(i);
+            ids[i] = r.execution().id();
+            nextSteps[i] = r.nextStep();
+            statuses[i] = r.finalStatus() == null ? null : r.finalStatus().wireName();
+            errors[i] = r.error();
+            nextAttempts[i] = r.nextAttemptAt();
+        }
         return tx.preparedQuery("""
-                        update trigger_executions set current_step = case when $4 then $3 + 1 else $3 end,
-                               lease_until = now() + make_interval(secs => $5)
-                        where id = $1 and claimed_by = $2 and status = 'running'""")
-                .execute(Tuple.of(execution.id(), owner, step, advance, lease.toMillis() / 1000.0))
+                        update trigger_executions t set
+                            current_step = u.next_step,
+                            status = coalesce(u.status, t.status),
+                            lease_until = case when u.status is null then now() + make_interval(secs => $2) end,
+                            claimed_by = case when u.status is null then t.claimed_by end,
+                            completed_at = case when u.status in ('completed', 'failed', 'cancelled') then now() end,
+                            next_attempt_at = coalesce(u.next_attempt_at, t.next_attempt_at),
+                            error = case when u.status is null then t.error else u.error end
+                        from unnest($3::bigint[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
+                            as u(id, next_step, status, error, next_attempt_at)
+                        where t.id = u.id and t.claimed_by = $1 and t.status = 'running'
+                        returning t.id""")
+                .execute(Tuple.from(new Object[] {owner, lease.toMillis() / 1000.0, ids, nextSteps, statuses, errors, nextAttempts}))
                 .flatMap(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Uni.createFrom().failure(new LostClaim(execution.id()));
-                    }
-                    return tx.preparedQuery("""
-                                    insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,
-                                                                 request, response, error, duration_ms, started_at, completed_at)
-                                    values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9, $10, $11, now())
-                                    on conflict (execution_id, step_index) do update set
-                                        status = excluded.status, attempt = excluded.attempt, request = excluded.request,
-                                        response = excluded.response, error = excluded.error, duration_ms = excluded.duration_ms,
-                                        started_at = excluded.started_at, completed_at = excluded.completed_at""")
-                            .execute(Tuple.from(new Object[] {execution.id(), step, actionType, result.status().name().toLowerCase(Locale.ROOT),
-                                    idempotencyKey, execution.attempt(), JsonText.write(result.output().get("request")),
-                                    JsonText.write(withoutRequest(result.output())), result.error(), (int) durationMs, startedAt}))
-                            .replaceWithVoid();
+                    Set<Long> held = new HashSet<>();
+                    rows.forEach(row -> held.add(row.getLong("id")));
+                    List<StepRecord> kept = records.stream().filter(r -> held.contains(r.execution().id())).toList();
+                    return insertSteps(tx, kept).replaceWith(held);
                 });
+    }
+
+    private Uni<Void> insertSteps(SqlClient tx, List<StepRecord> records) {
+        if (records.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = records.size();
+        Long[] ids = new Long[n];
+        Integer[] steps = new Integer[n];
+        String[] types = new String[n];
+        String[] statuses = new String[n];
+        String[] keys = new String[n];
+        Integer[] attempts = new Integer[n];
+        String[] requests = new String[n];
+        String[] responses = new String[n];
+        String[] errors = new String[n];
+        Integer[] durations = new Integer[n];
+        OffsetDateTime[] started = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            StepRecord r = records.get(i);
+            ids[i] = r.execution().id();
+            steps[i] = r.step();
+            types[i] = r.actionType();
+            statuses[i] = r.result().status().name().toLowerCase(Locale.ROOT);
+            keys[i] = r.idempotencyKey();
+            attempts[i] = r.execution().attempt();
+            requests[i] = JsonText.write(r.result().output().get("request"));
+            responses[i] = JsonText.write(withoutRequest(r.result().output()));
+            errors[i] = r.result().error();
+            durations[i] = (int) r.durationMs();
+            started[i] = r.startedAt();
+        }
+        return tx.preparedQuery("""
+                        insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,
+                                                     request, response, error, duration_ms, started_at, completed_at)
+                        select id, step, type, status, key, attempt, request::jsonb, response::jsonb, error, duration, started, now()
+                        from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[],
+                                    $9::text[], $10::int[], $11::timestamptz[])
+                            as s(id, step, type, status, key, attempt, request, response, error, duration, started)
+                        on conflict (execution_id, step_index) do update set
+                            status = excluded.status, attempt = excluded.attempt, request = excluded.request,
+                            response = excluded.response, error = excluded.error, duration_ms = excluded.duration_ms,
+                            started_at = excluded.started_at, completed_at = excluded.completed_at""")
+                .execute(Tuple.from(new Object[] {ids, steps, types, statuses, keys, attempts, requests, responses, errors, durations, started}))
+                .replaceWithVoid();
     }
 
     /** Ends an execution held by {@code owner}: completed, failed or cancelled. */
@@ -134,15 +200,6 @@ public class ExecutionStore {
                         update trigger_executions set status = $3, completed_at = now(), lease_until = null, claimed_by = null, error = $4
                         where id = $1 and claimed_by = $2 and status = 'running'""")
                 .execute(Tuple.of(id, owner, status.wireName(), error))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    /** Schedules the next attempt of an execution held by {@code owner}; it resumes at its current step. */
-    public Uni<Boolean> retryLater(String owner, long id, OffsetDateTime at, String error) {
-        return pool.preparedQuery("""
-                        update trigger_executions set status = 'retrying', next_attempt_at = $3, lease_until = null, claimed_by = null, error = $4
-                        where id = $1 and claimed_by = $2 and status = 'running'""")
-                .execute(Tuple.of(id, owner, at, error))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -9,7 +9,6 @@ import dev.triggerfish.crm.ChangeOrigin;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.crm.RecordStore;
-import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.JsonText;
 import dev.triggerfish.event.Notifications;
 import dev.triggerfish.event.ReplicaId;
@@ -50,7 +49,6 @@ public class Runner {
     private static final Pattern ENTITY_RELATION = Pattern.compile("entity\\.([A-Za-z_][A-Za-z0-9_]*)\\.");
 
     private final ExecutionStore executions;
-    private final EventStore events;
     private final RecordStore records;
     private final RecordRelations relations;
     private final TriggerCatalog catalog;
@@ -62,12 +60,16 @@ public class Runner {
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final WorkLoop loop;
+    private final StepJournal journal;
+    private final Map<String, Set<String>> templateRelations = new java.util.concurrent.ConcurrentHashMap<>();
+    /** An event younger than this still holds the record's current state. */
+    private static final long FRESH_SECONDS = 2;
 
-    public Runner(ExecutionStore executions, EventStore events, RecordStore records, RecordRelations relations, TriggerCatalog catalog,
+    public Runner(ExecutionStore executions, RecordStore records, RecordRelations relations, TriggerCatalog catalog,
                   ActionRegistry actions, TemplateRenderer templates, Notifications notifications, Pool pool, RunnerConfig config,
-                  ReplicaId replica) {
+                  ReplicaId replica, StepJournal journal) {
+        this.journal = journal;
         this.executions = executions;
-        this.events = events;
         this.records = records;
         this.relations = relations;
         this.catalog = catalog;
@@ -138,77 +140,100 @@ public class Runner {
         if (trigger == null) {
             return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deleted").replaceWithVoid();
         }
-        return events.find(execution.eventId())
-                .flatMap(event -> {
-                    if (!trigger.active() && (event == null || !"manual".equals(event.source()))) {
-                        return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deactivated").replaceWithVoid();
-                    }
-                    return runFrom(execution, trigger, event, execution.currentStep());
-                });
+        StoredEvent event = execution.event();
+        if (!trigger.active() && (event == null || !"manual".equals(event.source()))) {
+            return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deactivated").replaceWithVoid();
+        }
+        // the event's state is the record's state when fresh; a delayed, retried or resumed run reads the store
+        boolean fresh = execution.attempt() == 1 && execution.currentStep() == 0 && event != null
+                && event.createdAt() != null && event.createdAt().isAfter(OffsetDateTime.now().minusSeconds(FRESH_SECONDS));
+        return runFrom(execution, trigger, event, execution.currentStep(), !fresh);
     }
 
     /** Runs step {@code index} and the ones after it, one at a time. */
-    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index) {
+    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index, boolean readStore) {
         List<Map<String, Object>> steps = trigger.actions();
         if (index >= steps.size()) {
             return executions.finish(owner, execution.id(), ExecutionStatus.COMPLETED, null).replaceWithVoid();
         }
-        return scope(execution, trigger, event)
-                .flatMap(scope -> step(execution, trigger, event, index, steps.get(index), scope))
-                .flatMap(result -> result.status() == StepResult.StepStatus.FAILED
-                        ? failed(execution, trigger, index, result)
-                        : runFrom(execution, trigger, event, index + 1));
+        Map<String, Object> action = steps.get(index);
+        ActionHandler handler = actions.find(String.valueOf(action.get("type")));
+        boolean last = index == steps.size() - 1;
+        return scope(execution, trigger, event, readStore)
+                .flatMap(scope -> step(execution, trigger, event, index, action, handler, scope, last))
+                .flatMap(result -> result.status() == StepResult.StepStatus.FAILED || last
+                        ? Uni.createFrom().voidItem()
+                        // after an action that changed the record, later ones see the record as it is now
+                        : runFrom(execution, trigger, event, index + 1, readStore || handler.changesRecords()));
     }
 
     private Uni<StepResult> step(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index,
-                                 Map<String, Object> action, Map<String, Object> scope) {
+                                 Map<String, Object> action, ActionHandler handler, Map<String, Object> scope, boolean last) {
         String type = String.valueOf(action.get("type"));
-        ActionHandler handler = actions.find(type);
         ChangeOrigin origin = new ChangeOrigin("action", (event == null ? 0 : event.chainDepth()) + 1, trigger.id());
         ActionContext context = new ActionContext(action, execution.id(), index, trigger.id(), execution.entityType(),
                 execution.entityId(), origin, scope, templates);
         OffsetDateTime startedAt = OffsetDateTime.now();
         long started = System.nanoTime();
         if (handler == null) {
-            return checkpointAlone(execution, index, type, context, StepResult.failed("unknown action type '" + type + "'", Map.of()), startedAt, started);
+            StepResult unknown = StepResult.failed("unknown action type '" + type + "'", Map.of());
+            return journal.write(record(execution, trigger, index, type, context, unknown, startedAt, started, last)).replaceWith(unknown);
         }
         if (handler.changesRecords()) {
             // the change, its event and the checkpoint commit together: a completed step is never repeated
             return pool.withTransaction(tx -> handler.execute(context.inTransaction(tx))
-                            .flatMap(result -> result.status() == StepResult.StepStatus.FAILED
-                                    ? Uni.createFrom().<StepResult>failure(new StepFailed(result))
-                                    : checkpoint(tx, execution, index, type, context, result, startedAt, started)))
+                            .flatMap(result -> {
+                                if (result.status() == StepResult.StepStatus.FAILED) {
+                                    return Uni.createFrom().<StepResult>failure(new StepFailed(result));
+                                }
+                                StepRecord record = record(execution, trigger, index, type, context, result, startedAt, started, last);
+                                return executions.record(tx, owner, List.of(record), config.lease())
+                                        .map(held -> {
+                                            if (!held.contains(execution.id())) {
+                                                throw new LostClaim(execution.id());
+                                            }
+                                            return record.result();
+                                        });
+                            }))
                     .onFailure(e -> !(e instanceof LostClaim))
-                    .recoverWithUni(e -> checkpointAlone(execution, index, type, context, failure(e), startedAt, started));
+                    .recoverWithUni(e -> {
+                        StepRecord failed = record(execution, trigger, index, type, context, failure(e), startedAt, started, last);
+                        return journal.write(failed).replaceWith(failed.result());
+                    });
         }
         return handler.execute(context)
                 .onFailure().recoverWithItem(Runner::failure)
-                .flatMap(result -> checkpointAlone(execution, index, type, context, result, startedAt, started));
+                .flatMap(result -> {
+                    StepRecord record = record(execution, trigger, index, type, context, result, startedAt, started, last);
+                    return journal.write(record).replaceWith(record.result());
+                });
     }
 
-    private Uni<StepResult> checkpointAlone(ClaimedExecution execution, int index, String type, ActionContext context, StepResult result,
-                                            OffsetDateTime startedAt, long started) {
-        return pool.withTransaction(tx -> checkpoint(tx, execution, index, type, context, result, startedAt, started));
-    }
-
-    private Uni<StepResult> checkpoint(io.vertx.mutiny.sqlclient.SqlClient tx, ClaimedExecution execution, int index, String type,
-                                       ActionContext context, StepResult result, OffsetDateTime startedAt, long started) {
+    /**
+     * The checkpoint of a step, with the execution's end when the step ends it: completed after the
+     * last step; after a failure, retrying (transient fault, retries left) or failed.
+     */
+    private StepRecord record(ClaimedExecution execution, TriggerSnapshot trigger, int index, String type, ActionContext context,
+                              StepResult result, OffsetDateTime startedAt, long started, boolean last) {
         StepResult recorded = context.missing().isEmpty() ? result : result.with("missing_values", List.copyOf(context.missing()));
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        return executions.checkpoint(tx, owner, execution, index, type, context.idempotencyKey(), recorded, startedAt, durationMs, config.lease())
-                .replaceWith(recorded);
-    }
-
-    /** A failed step: retried later when the trigger allows it and the failure is transient, else the execution fails. */
-    private Uni<Void> failed(ClaimedExecution execution, TriggerSnapshot trigger, int index, StepResult result) {
-        String error = "step " + index + " failed: " + result.error();
-        boolean retryable = Boolean.TRUE.equals(result.output().get("retryable"));
-        int retriesDone = execution.attempt() - 1;
-        if (trigger.allowRetries() && retryable && retriesDone < trigger.maxRetries()) {
-            OffsetDateTime at = OffsetDateTime.now().plus(Backoff.of(trigger.retryConfiguration()).delay(retriesDone + 1));
-            return executions.retryLater(owner, execution.id(), at, error).replaceWithVoid();
+        ExecutionStatus end = null;
+        String error = null;
+        OffsetDateTime retryAt = null;
+        if (result.status() == StepResult.StepStatus.FAILED) {
+            error = "step " + index + " (" + type + ") failed: " + result.error();
+            boolean retryable = Boolean.TRUE.equals(result.output().get("retryable"));
+            int retriesDone = execution.attempt() - 1;
+            if (trigger.allowRetries() && retryable && retriesDone < trigger.maxRetries()) {
+                end = ExecutionStatus.RETRYING;
+                retryAt = OffsetDateTime.now().plus(Backoff.of(trigger.retryConfiguration()).delay(retriesDone + 1));
+            } else {
+                end = ExecutionStatus.FAILED;
+            }
+        } else if (last) {
+            end = ExecutionStatus.COMPLETED;
         }
-        return executions.finish(owner, execution.id(), ExecutionStatus.FAILED, error).replaceWithVoid();
+        return new StepRecord(execution, index, type, context.idempotencyKey(), recorded, startedAt, durationMs, end, error, retryAt);
     }
 
     private static StepResult failure(Throwable e) {
@@ -221,17 +246,20 @@ public class Runner {
     }
 
     /**
-     * What templates see: the record as it is now (so a later action sees the earlier ones' effects),
-     * its relations, the event, the trigger and the execution.
+     * What templates see: the record (from the event, or as it is now in the store when
+     * {@code readStore}), its relations, the event, the trigger and the execution.
      */
-    private Uni<Map<String, Object>> scope(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event) {
-        Uni<CrmRecord> current = execution.entityId() == null
+    private Uni<Map<String, Object>> scope(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, boolean readStore) {
+        Uni<CrmRecord> current = !readStore || execution.entityId() == null
                 ? Uni.createFrom().nullItem()
                 : records.find(pool, execution.entityType(), execution.entityId(), false);
         return current.flatMap(record -> {
             Map<String, Object> entity = record != null ? record.toJson() : eventState(event);
-            return relations.prefetch(Arrays.asList(entity), relationsOf(trigger))
-                    .map(resolver -> scope(execution, trigger, event, entity, resolver));
+            Set<String> heads = relationsOf(trigger);
+            Uni<RelationResolver> resolver = heads.isEmpty()
+                    ? Uni.createFrom().item(RelationResolver.NONE)
+                    : relations.prefetch(Arrays.asList(entity), heads);
+            return resolver.map(r -> scope(execution, trigger, event, entity, r));
         });
     }
 
@@ -265,14 +293,16 @@ public class Runner {
         return state == null ? new LinkedHashMap<>() : state;
     }
 
-    /** Relations the trigger's templates reach: {@code company} for {@code {{entity.company.name}}}. */
-    private static Set<String> relationsOf(TriggerSnapshot trigger) {
-        Set<String> heads = new LinkedHashSet<>();
-        Matcher m = ENTITY_RELATION.matcher(JsonText.write(trigger.actions()));
-        while (m.find()) {
-            heads.add(m.group(1));
-        }
-        return heads;
+    /** Relations the trigger's templates reach ({@code company} for {@code {{entity.company.name}}}), per trigger version. */
+    private Set<String> relationsOf(TriggerSnapshot trigger) {
+        return templateRelations.computeIfAbsent(trigger.id() + ":" + trigger.version(), k -> {
+            Set<String> heads = new LinkedHashSet<>();
+            Matcher m = ENTITY_RELATION.matcher(JsonText.write(trigger.actions()));
+            while (m.find()) {
+                heads.add(m.group(1));
+            }
+            return Set.copyOf(heads);
+        });
     }
 
     /** A failed step inside the checkpoint transaction: rolls its changes back, then is recorded on its own. */

@@ -337,7 +337,7 @@ class PipelineTest {
                 {"name": "captured stage", "trigger_type": "field_changed", "model_type": "Prospect",
                  "trigger_conditions": [{"field": "stage", "operator": "changed_to", "value": "won"}],
                  "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
-                .formatted(sink.url(path + "/won")));
+                .formatted(sink.url("/won/" + table)));
 
         pool.query("insert into " + table + " (email, source) values ('a@example.com', 'website_form'), ('b@example.com', 'import')")
                 .execute().await().indefinitely();
@@ -347,7 +347,7 @@ class PipelineTest {
         awaitFinished(created, 1);
         awaitFinished(changed, 1);
         assertEquals(Map.of("email", "a@example.com"), readJson(sink.at(path).get(0).body()));
-        assertEquals(1, sink.at(path + "/won").size());
+        assertEquals(1, sink.at("/won/" + table).size());
         api().body("{\"table\": \"no_such_table\", \"model_type\": \"X\"}").post("/api/capture")
                 .then().statusCode(422).body("errors[0].path", equalTo("table"));
         api().delete("/api/capture/" + table).then().statusCode(204);

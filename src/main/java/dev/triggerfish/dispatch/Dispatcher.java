@@ -2,6 +2,8 @@ package dev.triggerfish.dispatch;
 
 import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.event.EventStore;
+import dev.triggerfish.event.InlineDispatch;
+import dev.triggerfish.execution.ClaimedExecution;
 import dev.triggerfish.event.Notifications;
 import dev.triggerfish.event.ReplicaId;
 import dev.triggerfish.event.StoredEvent;
@@ -20,11 +22,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +41,7 @@ import java.util.Set;
  * {@code delay_minutes}, in the same transaction that marks the events dispatched.
  */
 @ApplicationScoped
-public class Dispatcher {
+public class Dispatcher implements InlineDispatch {
     private final EventStore events;
     private final ExecutionStore executions;
     private final TriggerCatalog catalog;
@@ -48,9 +52,12 @@ public class Dispatcher {
     private final DispatchConfig config;
     private final String owner;
     private final WorkLoop loop;
+    private final java.time.Duration runnerLease;
 
     public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
-                      Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica) {
+                      Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica,
+                      dev.triggerfish.execution.RunnerConfig runnerConfig) {
+        this.runnerLease = runnerConfig.lease();
         this.events = events;
         this.executions = executions;
         this.catalog = catalog;
@@ -85,13 +92,58 @@ public class Dispatcher {
         }
     }
 
-    private Uni<Integer> dispatchBatch() {
+    /**
+     * The fast path: events accepted by this replica are matched in the transaction that stores them;
+     * their executions start here at once after the commit when the runner has room (inserted as
+     * claimed by this replica), else they wait as pending for any replica. The rows stay the truth.
+     */
+    @Override
+    public Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> batch) {
+        if (!config.enabled()) {
+            return Uni.createFrom().item(AfterCommit.NOTHING);
+        }
         return catalog.ensureLoaded()
-                .flatMap(ignored -> events.claim(owner, config.batchSize(), config.lease()))
-                .flatMap(claimed -> claimed.isEmpty() ? Uni.createFrom().item(0) : dispatch(claimed).replaceWith(claimed.size()));
+                .flatMap(ignored -> resolver(batch))
+                .flatMap(resolver -> {
+                    List<NewExecution> created = new ArrayList<>();
+                    for (StoredEvent event : batch) {
+                        match(event, resolver, created);
+                    }
+                    List<NewExecution> due = created.stream().filter(e -> e.status() == ExecutionStatus.PENDING).toList();
+                    int slots = runner.reserve(due.size());
+                    List<NewExecution> runNow = due.subList(0, slots);
+                    List<NewExecution> later = created.stream().filter(e -> !runNow.contains(e)).toList();
+                    Map<Long, StoredEvent> events = new HashMap<>();
+                    batch.forEach(e -> events.put(e.id(), e));
+                    return executions.insertClaimed(tx, owner, runNow, runnerLease)
+                            .call(ignored -> executions.insert(tx, later))
+                            .call(ignored -> this.events.markDispatched(tx, batch.stream().map(StoredEvent::id).toList()))
+                            .map(ids -> afterCommit(runNow, ids, events, slots))
+                            .onFailure().invoke(() -> runner.release(slots));
+                });
     }
 
-    private Uni<Void> dispatch(List<StoredEvent> batch) {
+    private AfterCommit afterCommit(List<NewExecution> runNow, List<Long> ids, Map<Long, StoredEvent> events, int slots) {
+        return new AfterCommit() {
+            @Override
+            public void committed() {
+                List<ClaimedExecution> claimed = new ArrayList<>();
+                for (int i = 0; i < runNow.size(); i++) {
+                    NewExecution e = runNow.get(i);
+                    claimed.add(new ClaimedExecution(ids.get(i), e.triggerId(), e.triggerVersion(), e.eventId(), e.entityType(),
+                            e.entityId(), 0, 1, events.get(e.eventId())));
+                }
+                runner.runClaimed(claimed);
+            }
+
+            @Override
+            public void abandoned() {
+                runner.release(slots);
+            }
+        };
+    }
+
+    private Uni<RelationResolver> resolver(List<StoredEvent> batch) {
         List<Map<String, Object>> states = new ArrayList<>();
         Set<String> heads = new LinkedHashSet<>();
         for (StoredEvent e : batch) {
@@ -99,7 +151,17 @@ public class Dispatcher {
             states.add(e.oldState());
             heads.addAll(catalog.relations(e.entityType()));
         }
-        return relations.prefetch(states, heads)
+        return heads.isEmpty() ? Uni.createFrom().item(RelationResolver.NONE) : relations.prefetch(states, heads);
+    }
+
+    private Uni<Integer> dispatchBatch() {
+        return catalog.ensureLoaded()
+                .flatMap(ignored -> events.claim(owner, config.batchSize(), config.lease()))
+                .flatMap(claimed -> claimed.isEmpty() ? Uni.createFrom().item(0) : dispatchClaimed(claimed).replaceWith(claimed.size()));
+    }
+
+    private Uni<Void> dispatchClaimed(List<StoredEvent> batch) {
+        return resolver(batch)
                 .flatMap(resolver -> {
                     List<NewExecution> created = new ArrayList<>();
                     List<Long> ids = new ArrayList<>();

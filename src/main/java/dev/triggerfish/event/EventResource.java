@@ -4,6 +4,8 @@ import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.FieldError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -13,10 +15,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code POST /api/events}: one event or a batch (a JSON array, up to {@value #MAX_BATCH}). The
@@ -30,10 +34,12 @@ public class EventResource {
 
     private final EventStore store;
     private final Pool pool;
+    private final Instance<InlineDispatch> inline;
 
-    public EventResource(EventStore store, Pool pool) {
+    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline) {
         this.store = store;
         this.pool = pool;
+        this.inline = inline;
     }
 
     @POST
@@ -55,13 +61,36 @@ public class EventResource {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid("event", errors);
         }
-        return pool.withTransaction(tx -> store.append(tx, events))
+        AtomicReference<InlineDispatch.AfterCommit> after = new AtomicReference<>(InlineDispatch.AfterCommit.NOTHING);
+        return pool.withTransaction(tx -> store.appendAll(tx, events)
+                        .flatMap(appended -> dispatchInline(tx, events, appended)
+                                .invoke(after::set)
+                                .replaceWith(appended.stream().map(EventStore.Appended::id).toList())))
+                .onItem().invoke(() -> after.get().committed())
+                .onFailure().invoke(() -> after.get().abandoned())
                 .map(ids -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("accepted", ids.size());
                     answer.put("event_ids", ids);
                     return Response.accepted(answer).build();
                 });
+    }
+
+    /** The events this call stored (not the replays of stored ones), matched in the same transaction. */
+    private Uni<InlineDispatch.AfterCommit> dispatchInline(SqlClient tx, List<NewEvent> events, List<EventStore.Appended> appended) {
+        if (!inline.isResolvable()) {
+            return Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING);
+        }
+        List<StoredEvent> stored = new ArrayList<>();
+        OffsetDateTime now = OffsetDateTime.now();
+        for (int i = 0; i < events.size(); i++) {
+            if (appended.get(i).inserted()) {
+                NewEvent e = events.get(i);
+                stored.add(new StoredEvent(appended.get(i).id(), e.kind(), e.entityType(), e.entityId(), e.oldState(), e.newState(),
+                        e.context(), e.source(), e.chainDepth(), e.originTriggerId(), now));
+            }
+        }
+        return stored.isEmpty() ? Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING) : inline.get().dispatch(tx, stored);
     }
 
     @GET

@@ -32,6 +32,15 @@ public class EventStore {
      * whose {@code client_event_id} is already stored is not stored again: its existing id is returned.
      */
     public Uni<List<Long>> append(SqlClient tx, List<NewEvent> events) {
+        return appendAll(tx, events).map(appended -> appended.stream().map(Appended::id).toList());
+    }
+
+    /** One stored event: its id, and whether this call stored it (false: its client id was already stored). */
+    public record Appended(long id, boolean inserted) {
+    }
+
+    /** As {@link #append}, saying for each event whether it is new. */
+    public Uni<List<Appended>> appendAll(SqlClient tx, List<NewEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -87,15 +96,24 @@ public class EventStore {
                 .execute(Tuple.from(new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds}))
                 .flatMap(rows -> {
                     List<Long> out = new ArrayList<>(n);
+                    List<Boolean> inserted = new ArrayList<>(n);
                     List<String> unresolved = new ArrayList<>();
                     for (Row row : rows) {
                         Long id = row.getLong("inserted_id") != null ? row.getLong("inserted_id") : row.getLong("existing_id");
                         out.add(id);
+                        inserted.add(row.getLong("inserted_id") != null);
                         if (id == null) {
                             unresolved.add(row.getString("client_event_id"));
                         }
                     }
-                    return unresolved.isEmpty() ? Uni.createFrom().item(out) : resolve(tx, clientIds, out, unresolved);
+                    Uni<List<Long>> resolvedIds = unresolved.isEmpty() ? Uni.createFrom().item(out) : resolve(tx, clientIds, out, unresolved);
+                    return resolvedIds.map(resolved -> {
+                        List<Appended> appended = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            appended.add(new Appended(resolved.get(i), inserted.get(i)));
+                        }
+                        return appended;
+                    });
                 });
     }
 
@@ -122,13 +140,13 @@ public class EventStore {
      */
     public Uni<List<StoredEvent>> claim(String owner, int limit, Duration lease) {
         return pool.preparedQuery("""
+                        with fresh as (
+                            select id from events where status = 'new' order by id for update skip locked limit $2),
+                        expired as (
+                            select id from events where status = 'dispatching' and lease_until < now() for update skip locked limit $2)
                         update events set status = 'dispatching', claimed_by = $1,
                                lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
-                        where id in (select id from events
-                                     where status = 'new' or (status = 'dispatching' and lease_until < now())
-                                     order by id
-                                     for update skip locked
-                                     limit $2)
+                        where id in (select id from fresh union all select id from expired)
                         returning\s""" + COLUMNS)
                 .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0))
                 .map(rows -> {
@@ -137,6 +155,13 @@ public class EventStore {
                     events.sort((a, b) -> Long.compare(a.id(), b.id()));
                     return events;
                 });
+    }
+
+    /** Marks new events dispatched in {@code tx}: they were matched where they were accepted. */
+    public Uni<Void> markDispatched(SqlClient tx, List<Long> ids) {
+        return tx.preparedQuery("update events set status = 'dispatched', processed_at = now() where id = any($1) and status = 'new'")
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /** Marks claimed events dispatched (only while {@code owner} still holds them). */

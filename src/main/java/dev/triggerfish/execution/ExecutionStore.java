@@ -76,21 +76,66 @@ public class ExecutionStore {
     }
 
     /**
+     * Inserts executions already claimed by {@code owner} (running, attempt 1), in {@code tx}; returns
+     * their ids in the order given.
+     */
+    public Uni<List<Long>> insertClaimed(SqlClient tx, String owner, List<NewExecution> executions, Duration lease) {
+        if (executions.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        int n = executions.size();
+        Long[] triggers = new Long[n];
+        Integer[] versions = new Integer[n];
+        Long[] events = new Long[n];
+        String[] types = new String[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewExecution e = executions.get(i);
+            triggers[i] = e.triggerId();
+            versions[i] = e.triggerVersion();
+            events[i] = e.eventId();
+            types[i] = e.entityType();
+            ids[i] = e.entityId();
+        }
+        return tx.preparedQuery("""
+                        insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,
+                                                        claimed_by, lease_until, started_at)
+                        select t, v, e, ty, i, 'running', 1, $6, now() + make_interval(secs => $7), now()
+                        from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[]) with ordinality as x(t, v, e, ty, i, ord)
+                        order by ord
+                        returning id, trigger_id, event_id""")
+                .execute(Tuple.from(new Object[] {triggers, versions, events, types, ids, owner, lease.toMillis() / 1000.0}))
+                .map(rows -> {
+                    Map<String, Long> byKey = new java.util.HashMap<>();
+                    rows.forEach(row -> byKey.put(row.getLong("trigger_id") + "/" + row.getLong("event_id"), row.getLong("id")));
+                    List<Long> out = new ArrayList<>(n);
+                    executions.forEach(e -> out.add(byKey.get(e.triggerId() + "/" + e.eventId())));
+                    return out;
+                });
+    }
+
+    /**
      * Claims up to {@code limit} due executions, or running ones whose claim expired, for
      * {@code owner}, each with its event (one query).
      */
     public Uni<List<ClaimedExecution>> claim(String owner, int limit, Duration lease) {
         return pool.preparedQuery("""
-                        with claimed as (
+                        with due as (
+                            select id from trigger_executions
+                            where status in ('pending', 'scheduled', 'retrying') and next_attempt_at <= now()
+                            order by next_attempt_at
+                            for update skip locked
+                            limit $2),
+                        expired as (
+                            select id from trigger_executions
+                            where status = 'running' and lease_until < now()
+                            for update skip locked
+                            limit $2),
+                        claimed as (
                             update trigger_executions set status = 'running', claimed_by = $1,
                                    lease_until = now() + make_interval(secs => $3),
                                    started_at = coalesce(started_at, now()), attempt = attempt + 1
-                            where id in (select id from trigger_executions
-                                         where (status in ('pending', 'scheduled', 'retrying') and next_attempt_at <= now())
-                                            or (status = 'running' and lease_until < now())
-                                         order by next_attempt_at
-                                         for update skip locked
-                                         limit $2)
+                            where id in (select id from due union all select id from expired)
                             returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
                                       entity_id as execution_entity_id, current_step, attempt)
                         select c.*, e.id, e.kind, e.entity_type, e.entity_id, e.old_state::text as old_state, e.new_state::text as new_state,

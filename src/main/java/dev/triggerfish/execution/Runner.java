@@ -107,8 +107,10 @@ public class Runner {
     }
 
     private Uni<Integer> claimBatch() {
-        int free = config.concurrency() - inFlight.get();
-        if (free <= 0) {
+        int running = inFlight.get();
+        int free = config.concurrency() - running;
+        // claim in batches: wait for a quarter of the slots to free up, unless idle
+        if (free <= 0 || (running > 0 && free < Math.min(config.batchSize(), Math.max(1, config.concurrency() / 4)))) {
             return Uni.createFrom().item(0);
         }
         return catalog.ensureLoaded()
@@ -117,8 +119,37 @@ public class Runner {
                 .map(List::size);
     }
 
+    /**
+     * Reserves up to {@code wanted} execution slots for work claimed elsewhere on this replica (the
+     * inline dispatch); returns how many were granted.
+     */
+    public int reserve(int wanted) {
+        while (true) {
+            int running = inFlight.get();
+            int granted = Math.max(0, Math.min(wanted, config.concurrency() - running));
+            if (!config.enabled() || granted == 0 || inFlight.compareAndSet(running, running + granted)) {
+                return config.enabled() ? granted : 0;
+            }
+        }
+    }
+
+    /** Gives back reserved slots that were not used. */
+    public void release(int slots) {
+        inFlight.addAndGet(-slots);
+        loop.wake();
+    }
+
+    /** Runs executions already claimed for this replica, in slots reserved with {@link #reserve}. */
+    public void runClaimed(List<ClaimedExecution> claimed) {
+        claimed.forEach(this::runInSlot);
+    }
+
     private void start(ClaimedExecution execution) {
         inFlight.incrementAndGet();
+        runInSlot(execution);
+    }
+
+    private void runInSlot(ClaimedExecution execution) {
         run(execution)
                 .onTermination().invoke(() -> {
                     inFlight.decrementAndGet();

@@ -1,0 +1,34 @@
+package dev.triggerfish.event;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+import java.util.List;
+
+/**
+ * Matches events in the transaction that stores them (the fast path of DESIGN.md): the executions
+ * they create are inserted there, and may start running on this replica as soon as it commits.
+ * Declared here, implemented by the dispatcher.
+ */
+public interface InlineDispatch {
+
+    /** Matches {@code events} (just stored in {@code tx}) and inserts their executions in {@code tx}. */
+    Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> events);
+
+    /** What to do once the transaction committed, or failed. */
+    interface AfterCommit {
+        AfterCommit NOTHING = new AfterCommit() {
+            @Override
+            public void committed() {
+            }
+
+            @Override
+            public void abandoned() {
+            }
+        };
+
+        void committed();
+
+        void abandoned();
+    }
+}

@@ -13,8 +13,8 @@ public interface RunnerConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Executions running at once on this replica. */
-    @WithDefault("64")
+    /** Executions running at once on this replica (mostly waiting on webhook targets, so many per core). */
+    @WithDefault("256")
     int concurrency();
 
     /** Executions claimed per query. */

@@ -1,6 +1,7 @@
 package dev.triggerfish.dispatch;
 
 import dev.triggerfish.crm.RecordRelations;
+import dev.triggerfish.event.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.InlineDispatch;
 import dev.triggerfish.execution.ClaimedExecution;
@@ -157,6 +158,7 @@ public class Dispatcher implements InlineDispatch {
     private Uni<Integer> dispatchBatch() {
         return catalog.ensureLoaded()
                 .flatMap(ignored -> events.claim(owner, config.batchSize(), config.lease()))
+                .map(claimed -> claimed.stream().map(Dispatcher::canonical).toList())
                 .flatMap(claimed -> claimed.isEmpty() ? Uni.createFrom().item(0) : dispatchClaimed(claimed).replaceWith(claimed.size()));
     }
 
@@ -179,6 +181,16 @@ public class Dispatcher implements InlineDispatch {
                             })
                             .replaceWithVoid();
                 });
+    }
+
+    /** Events written by the SQL capture carry the model type as the DBA wrote it: 'Contact' is 'contact'. */
+    private static StoredEvent canonical(StoredEvent e) {
+        if (e.entityType() == null || !EntityType.isValid(e.entityType())) {
+            return e;
+        }
+        String type = EntityType.canonical(e.entityType());
+        return type.equals(e.entityType()) ? e : new StoredEvent(e.id(), e.kind(), type, e.entityId(), e.oldState(), e.newState(),
+                e.context(), e.source(), e.chainDepth(), e.originTriggerId(), e.createdAt());
     }
 
     /** Adds the executions {@code event} creates; returns a note for the event (why something did not run), or null. */

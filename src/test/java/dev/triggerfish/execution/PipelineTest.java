@@ -347,6 +347,14 @@ class PipelineTest {
         awaitFinished(created, 1);
         awaitFinished(changed, 1);
         assertEquals(Map.of("email", "a@example.com"), readJson(sink.at(path).get(0).body()));
+        // installed by hand in SQL, with the model type written as a class name
+        String other = table + "_sql";
+        pool.query("create table " + other + " (id text primary key, email text, source text)").execute().await().indefinitely();
+        pool.query("create trigger triggerfish_capture after insert or update or delete on " + other
+                + " for each row execute function triggerfish_capture('Prospect', 'id')").execute().await().indefinitely();
+        pool.query("insert into " + other + " values ('p-1', 'c@example.com', 'website_form')").execute().await().indefinitely();
+        awaitFinished(created, 2);
+        assertEquals("p-1", executions(created).getString("data[0].entity_id"));
         assertEquals(1, sink.at("/won/" + table).size());
         api().body("{\"table\": \"no_such_table\", \"model_type\": \"X\"}").post("/api/capture")
                 .then().statusCode(422).body("errors[0].path", equalTo("table"));

@@ -404,6 +404,26 @@ class PipelineTest {
     }
 
     @Test
+    void cutDatabaseConnectionsAreReopenedAndNoEventIsLost() {
+        String type = "Cut" + uid().replace("-", "");
+        String path = "/cut/" + type;
+        int trigger = trigger("""
+                {"name": "cut", "trigger_type": "model_created", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
+                .formatted(type, sink.url(path)));
+        // every connection of the service, the LISTEN one included, is cut
+        pool.query("select pg_terminate_backend(pid) from pg_stat_activity where pid <> pg_backend_pid() and backend_type = 'client backend'")
+                .execute().await().indefinitely();
+        await().atMost(DEADLINE).ignoreExceptions().until(() -> api().body("{\"id\": \"1\"}").post("/api/records/" + type).statusCode() == 201);
+        // an event written straight into the table (no NOTIFY from this writer) is found by polling
+        pool.query("insert into events (kind, entity_type, entity_id, new_state, source) values ('created', '" + type.toLowerCase()
+                + "', '2', '{}'::jsonb, 'test')").execute().await().indefinitely();
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 2);
+        awaitFinished(trigger, 2);
+        assertEquals(List.of("1", "2"), sink.at(path).stream().map(r -> readJson(r.body()).get("id")).sorted().toList());
+    }
+
+    @Test
     void badEventsAreRejectedWithThePathOfEachField() {
         api().body("[{\"event\": \"created\", \"entity_type\": \"Contact\", \"record\": {}}, {\"event\": \"Created!\", \"entity_type\": \"\"}]")
                 .post("/api/events").then().statusCode(422)

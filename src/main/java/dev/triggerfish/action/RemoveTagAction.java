@@ -1,10 +1,11 @@
 package dev.triggerfish.action;
 
-import dev.triggerfish.crm.RecordInput;
 import dev.triggerfish.crm.RecordStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import java.util.List;
 
 /** {@code remove_tag}: removes a tag from the record. */
 @Singleton
@@ -30,12 +31,6 @@ public class RemoveTagAction implements ActionHandler {
 
     @Override
     public Uni<StepResult> execute(ActionContext ctx) {
-        String tag = ctx.render(ctx.text("tag"), dev.triggerfish.template.Escaping.PLAIN);
-        return records.update(ctx.tx(), ctx.entityType(), ctx.entityId(), null, current -> {
-                    java.util.List<String> tags = new java.util.ArrayList<>(current.tags());
-                    tags.remove(tag);
-                    return new RecordInput(current.id(), current.attributes(), tags, current.assignedTo());
-                }, ctx.origin())
-                .map(change -> StepResult.completed(java.util.Map.of("tag", tag, "tags", change.after().tags())));
+        return Tags.change(records, ctx, List::remove);
     }
 }

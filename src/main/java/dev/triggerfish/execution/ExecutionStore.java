@@ -41,6 +41,50 @@ public class ExecutionStore {
         if (executions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        Object[] c = columns(executions);
+        return tx.preparedQuery("""
+                        with inserted as (
+                            insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status,
+                                                            next_attempt_at, error, completed_at)
+                            select t, v, e, ty, i, s, d, er, case when s in ('skipped', 'cancelled') then now() end
+                            from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                        $7::timestamptz[], $8::text[]) as x(t, v, e, ty, i, s, d, er)
+                            on conflict (trigger_id, event_id) do nothing
+                            returning 1)
+                        select count(*) as n, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
+                .execute(Tuple.from(c))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+
+    /**
+     * Inserts executions already claimed by {@code owner} (running, attempt 1), in {@code tx}; returns
+     * their ids in the order given.
+     */
+    public Uni<List<Long>> insertClaimed(SqlClient tx, String owner, List<NewExecution> executions, Duration lease) {
+        if (executions.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        int n = executions.size();
+        Object[] c = columns(executions);
+        return tx.preparedQuery("""
+                        insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,
+                                                        claimed_by, lease_until, started_at)
+                        select t, v, e, ty, i, 'running', 1, $6, now() + make_interval(secs => $7), now()
+                        from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[]) with ordinality as x(t, v, e, ty, i, ord)
+                        order by ord
+                        returning id, trigger_id, event_id""")
+                .execute(Tuple.from(new Object[] {c[0], c[1], c[2], c[3], c[4], owner, lease.toMillis() / 1000.0}))
+                .map(rows -> {
+                    Map<String, Long> byKey = new java.util.HashMap<>();
+                    rows.forEach(row -> byKey.put(row.getLong("trigger_id") + "/" + row.getLong("event_id"), row.getLong("id")));
+                    List<Long> out = new ArrayList<>(n);
+                    executions.forEach(e -> out.add(byKey.get(e.triggerId() + "/" + e.eventId())));
+                    return out;
+                });
+    }
+
+    /** The executions as column arrays for {@code unnest}: trigger, version, event, type, id, status, due, error. */
+    private static Object[] columns(List<NewExecution> executions) {
         int n = executions.size();
         Long[] triggers = new Long[n];
         Integer[] versions = new Integer[n];
@@ -61,57 +105,7 @@ public class ExecutionStore {
             due[i] = e.nextAttemptAt();
             errors[i] = e.error();
         }
-        return tx.preparedQuery("""
-                        with inserted as (
-                            insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status,
-                                                            next_attempt_at, error, completed_at)
-                            select t, v, e, ty, i, s, d, er, case when s in ('skipped', 'cancelled') then now() end
-                            from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                                        $7::timestamptz[], $8::text[]) as x(t, v, e, ty, i, s, d, er)
-                            on conflict (trigger_id, event_id) do nothing
-                            returning 1)
-                        select count(*) as n, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
-                .execute(Tuple.from(new Object[] {triggers, versions, events, types, ids, statuses, due, errors}))
-                .map(rows -> rows.iterator().next().getLong("n").intValue());
-    }
-
-    /**
-     * Inserts executions already claimed by {@code owner} (running, attempt 1), in {@code tx}; returns
-     * their ids in the order given.
-     */
-    public Uni<List<Long>> insertClaimed(SqlClient tx, String owner, List<NewExecution> executions, Duration lease) {
-        if (executions.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        int n = executions.size();
-        Long[] triggers = new Long[n];
-        Integer[] versions = new Integer[n];
-        Long[] events = new Long[n];
-        String[] types = new String[n];
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewExecution e = executions.get(i);
-            triggers[i] = e.triggerId();
-            versions[i] = e.triggerVersion();
-            events[i] = e.eventId();
-            types[i] = e.entityType();
-            ids[i] = e.entityId();
-        }
-        return tx.preparedQuery("""
-                        insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,
-                                                        claimed_by, lease_until, started_at)
-                        select t, v, e, ty, i, 'running', 1, $6, now() + make_interval(secs => $7), now()
-                        from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[]) with ordinality as x(t, v, e, ty, i, ord)
-                        order by ord
-                        returning id, trigger_id, event_id""")
-                .execute(Tuple.from(new Object[] {triggers, versions, events, types, ids, owner, lease.toMillis() / 1000.0}))
-                .map(rows -> {
-                    Map<String, Long> byKey = new java.util.HashMap<>();
-                    rows.forEach(row -> byKey.put(row.getLong("trigger_id") + "/" + row.getLong("event_id"), row.getLong("id")));
-                    List<Long> out = new ArrayList<>(n);
-                    executions.forEach(e -> out.add(byKey.get(e.triggerId() + "/" + e.eventId())));
-                    return out;
-                });
+        return new Object[] {triggers, versions, events, types, ids, statuses, due, errors};
     }
 
     /**

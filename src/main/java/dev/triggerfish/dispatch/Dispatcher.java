@@ -99,10 +99,12 @@ public class Dispatcher implements InlineDispatch {
      * claimed by this replica), else they wait as pending for any replica. The rows stay the truth.
      */
     @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    @Override
     public Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> batch) {
-        if (!config.enabled()) {
-            return Uni.createFrom().item(AfterCommit.NOTHING);
-        }
         return catalog.ensureLoaded()
                 .flatMap(ignored -> resolver(batch))
                 .flatMap(resolver -> {
@@ -118,7 +120,6 @@ public class Dispatcher implements InlineDispatch {
                     batch.forEach(e -> events.put(e.id(), e));
                     return executions.insertClaimed(tx, owner, runNow, runnerLease)
                             .call(ignored -> executions.insert(tx, later))
-                            .call(ignored -> this.events.markDispatched(tx, batch.stream().map(StoredEvent::id).toList()))
                             .map(ids -> afterCommit(runNow, ids, events, slots))
                             .onFailure().invoke(() -> runner.release(slots));
                 });

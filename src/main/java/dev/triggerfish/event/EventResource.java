@@ -62,7 +62,8 @@ public class EventResource {
             throw ApiProblem.invalid("event", errors);
         }
         AtomicReference<InlineDispatch.AfterCommit> after = new AtomicReference<>(InlineDispatch.AfterCommit.NOTHING);
-        return pool.withTransaction(tx -> store.appendAll(tx, events)
+        boolean inlineDispatch = inline.isResolvable() && inline.get().enabled();
+        return pool.withTransaction(tx -> store.appendAll(tx, events, inlineDispatch)
                         .flatMap(appended -> dispatchInline(tx, events, appended)
                                 .invoke(after::set)
                                 .replaceWith(appended.stream().map(EventStore.Appended::id).toList())))
@@ -78,7 +79,7 @@ public class EventResource {
 
     /** The events this call stored (not the replays of stored ones), matched in the same transaction. */
     private Uni<InlineDispatch.AfterCommit> dispatchInline(SqlClient tx, List<NewEvent> events, List<EventStore.Appended> appended) {
-        if (!inline.isResolvable()) {
+        if (!inline.isResolvable() || !inline.get().enabled()) {
             return Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING);
         }
         List<StoredEvent> stored = new ArrayList<>();

@@ -41,6 +41,14 @@ public class EventStore {
 
     /** As {@link #append}, saying for each event whether it is new. */
     public Uni<List<Appended>> appendAll(SqlClient tx, List<NewEvent> events) {
+        return appendAll(tx, events, false);
+    }
+
+    /**
+     * As {@link #append}; with {@code dispatched}, the events are stored as already dispatched and no
+     * NOTIFY is sent: the caller matches them in this same transaction.
+     */
+    public Uni<List<Appended>> appendAll(SqlClient tx, List<NewEvent> events, boolean dispatched) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -80,20 +88,22 @@ public class EventStore {
                             select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
                         inserted as (
                             insert into events (id, kind, entity_type, entity_id, old_state, new_state, changes, context, source,
-                                                chain_depth, origin_trigger_id, client_event_id)
+                                                chain_depth, origin_trigger_id, client_event_id, status, processed_at)
                             select new_id, kind, entity_type, entity_id, old_state::jsonb, new_state::jsonb, changes::jsonb,
-                                   context::jsonb, source, chain_depth, origin_trigger_id, client_event_id
+                                   context::jsonb, source, chain_depth, origin_trigger_id, client_event_id,
+                                   case when $12 then 'dispatched' else 'new' end, case when $12 then now() end
                             from numbered order by ord
                             on conflict (client_event_id) do nothing
                             returning id),
-                        notified as (select pg_notify('%s', '') as done)
+                        notified as (select case when $12 then null else pg_notify('%s', '') end as done)
                         select n.client_event_id, i.id as inserted_id, e.id as existing_id
                         from numbered n
                         left join inserted i on i.id = n.new_id
                         left join events e on e.client_event_id = n.client_event_id
                         cross join notified
                         order by n.ord""".formatted(CHANNEL))
-                .execute(Tuple.from(new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds}))
+                .execute(Tuple.from(new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds,
+                        dispatched}))
                 .flatMap(rows -> {
                     List<Long> out = new ArrayList<>(n);
                     List<Boolean> inserted = new ArrayList<>(n);
@@ -155,13 +165,6 @@ public class EventStore {
                     events.sort((a, b) -> Long.compare(a.id(), b.id()));
                     return events;
                 });
-    }
-
-    /** Marks new events dispatched in {@code tx}: they were matched where they were accepted. */
-    public Uni<Void> markDispatched(SqlClient tx, List<Long> ids) {
-        return tx.preparedQuery("update events set status = 'dispatched', processed_at = now() where id = any($1) and status = 'new'")
-                .execute(Tuple.of(ids.toArray(Long[]::new)))
-                .replaceWithVoid();
     }
 
     /** Marks claimed events dispatched (only while {@code owner} still holds them). */

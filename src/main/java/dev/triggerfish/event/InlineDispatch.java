@@ -12,7 +12,10 @@ import java.util.List;
  */
 public interface InlineDispatch {
 
-    /** Matches {@code events} (just stored in {@code tx}) and inserts their executions in {@code tx}. */
+    /** Whether events should be matched where they are accepted (else they wait, new, for a dispatcher). */
+    boolean enabled();
+
+    /** Matches {@code events} (just stored, as dispatched, in {@code tx}) and inserts their executions in {@code tx}. */
     Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> events);
 
     /** What to do once the transaction committed, or failed. */

@@ -151,86 +151,79 @@ public class ExecutionStore {
      * claim renewed, or ended when the record carries a final status. Only executions {@code owner}
      * still holds are touched; their ids are returned.
      */
-    public Uni<Set<Long>> record(SqlClient tx, String owner, List<StepRecord> records, Duration lease) {
-        int n = records.size();
-        Long[] ids = new Long[n];
-        Integer[] nextSteps = new Integer[n];
-        String[] statuses = new String[n];
-        String[] errors = new String[n];
-        OffsetDateTime[] nextAttempts = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            StepRecord r = records.get(i);
-            ids[i] = r.execution().id();
-            nextSteps[i] = r.nextStep();
-            statuses[i] = r.finalStatus() == null ? null : r.finalStatus().wireName();
-            errors[i] = r.error();
-            nextAttempts[i] = r.nextAttemptAt();
-        }
-        return tx.preparedQuery("""
-                        update trigger_executions t set
-                            current_step = u.next_step,
-                            status = coalesce(u.status, t.status),
-                            lease_until = case when u.status is null then now() + make_interval(secs => $2) end,
-                            claimed_by = case when u.status is null then t.claimed_by end,
-                            completed_at = case when u.status in ('completed', 'failed', 'cancelled') then now() end,
-                            next_attempt_at = coalesce(u.next_attempt_at, t.next_attempt_at),
-                            error = case when u.status is null then t.error else u.error end
-                        from unnest($3::bigint[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
-                            as u(id, next_step, status, error, next_attempt_at)
-                        where t.id = u.id and t.claimed_by = $1 and t.status = 'running'
-                        returning t.id""")
-                .execute(Tuple.from(new Object[] {owner, lease.toMillis() / 1000.0, ids, nextSteps, statuses, errors, nextAttempts}))
-                .flatMap(rows -> {
-                    Set<Long> held = new HashSet<>();
-                    rows.forEach(row -> held.add(row.getLong("id")));
-                    List<StepRecord> kept = records.stream().filter(r -> held.contains(r.execution().id())).toList();
-                    return insertSteps(tx, kept).replaceWith(held);
-                });
-    }
-
-    private Uni<Void> insertSteps(SqlClient tx, List<StepRecord> records) {
-        if (records.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
+    public Uni<Set<Long>> record(SqlClient client, String owner, List<StepRecord> records, Duration lease) {
         int n = records.size();
         Long[] ids = new Long[n];
         Integer[] steps = new Integer[n];
+        Integer[] nextSteps = new Integer[n];
+        String[] finals = new String[n];
+        String[] executionErrors = new String[n];
+        OffsetDateTime[] nextAttempts = new OffsetDateTime[n];
         String[] types = new String[n];
         String[] statuses = new String[n];
         String[] keys = new String[n];
         Integer[] attempts = new Integer[n];
         String[] requests = new String[n];
         String[] responses = new String[n];
-        String[] errors = new String[n];
+        String[] stepErrors = new String[n];
         Integer[] durations = new Integer[n];
         OffsetDateTime[] started = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             StepRecord r = records.get(i);
             ids[i] = r.execution().id();
             steps[i] = r.step();
+            nextSteps[i] = r.nextStep();
+            finals[i] = r.finalStatus() == null ? null : r.finalStatus().wireName();
+            executionErrors[i] = r.error();
+            nextAttempts[i] = r.nextAttemptAt();
             types[i] = r.actionType();
             statuses[i] = r.result().status().name().toLowerCase(Locale.ROOT);
             keys[i] = r.idempotencyKey();
             attempts[i] = r.execution().attempt();
             requests[i] = JsonText.write(r.result().output().get("request"));
             responses[i] = JsonText.write(withoutRequest(r.result().output()));
-            errors[i] = r.result().error();
+            stepErrors[i] = r.result().error();
             durations[i] = (int) r.durationMs();
             started[i] = r.startedAt();
         }
-        return tx.preparedQuery("""
-                        insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,
-                                                     request, response, error, duration_ms, started_at, completed_at)
-                        select id, step, type, status, key, attempt, request::jsonb, response::jsonb, error, duration, started, now()
-                        from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[],
-                                    $9::text[], $10::int[], $11::timestamptz[])
-                            as s(id, step, type, status, key, attempt, request, response, error, duration, started)
-                        on conflict (execution_id, step_index) do update set
-                            status = excluded.status, attempt = excluded.attempt, request = excluded.request,
-                            response = excluded.response, error = excluded.error, duration_ms = excluded.duration_ms,
-                            started_at = excluded.started_at, completed_at = excluded.completed_at""")
-                .execute(Tuple.from(new Object[] {ids, steps, types, statuses, keys, attempts, requests, responses, errors, durations, started}))
-                .replaceWithVoid();
+        // one statement (atomic on its own): the executions still held move on, and only their steps are written
+        return client.preparedQuery("""
+                        with input as (
+                            select * from unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[],
+                                                 $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::text[],
+                                                 $15::text[], $16::int[], $17::timestamptz[])
+                                as u(id, step, next_step, status, error, next_attempt_at, type, step_status, key, attempt,
+                                     request, response, step_error, duration, started)),
+                        held as (
+                            update trigger_executions t set
+                                current_step = u.next_step,
+                                status = coalesce(u.status, t.status),
+                                lease_until = case when u.status is null then now() + make_interval(secs => $2) end,
+                                claimed_by = case when u.status is null then t.claimed_by end,
+                                completed_at = case when u.status in ('completed', 'failed', 'cancelled') then now() end,
+                                next_attempt_at = coalesce(u.next_attempt_at, t.next_attempt_at),
+                                error = case when u.status is null then t.error else u.error end
+                            from input u
+                            where t.id = u.id and t.claimed_by = $1 and t.status = 'running'
+                            returning t.id),
+                        written as (
+                            insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,
+                                                         request, response, error, duration_ms, started_at, completed_at)
+                            select u.id, u.step, u.type, u.step_status, u.key, u.attempt, u.request::jsonb, u.response::jsonb,
+                                   u.step_error, u.duration, u.started, now()
+                            from input u join held h on h.id = u.id
+                            on conflict (execution_id, step_index) do update set
+                                status = excluded.status, attempt = excluded.attempt, request = excluded.request,
+                                response = excluded.response, error = excluded.error, duration_ms = excluded.duration_ms,
+                                started_at = excluded.started_at, completed_at = excluded.completed_at)
+                        select id from held""")
+                .execute(Tuple.from(new Object[] {owner, lease.toMillis() / 1000.0, ids, steps, nextSteps, finals, executionErrors,
+                        nextAttempts, types, statuses, keys, attempts, requests, responses, stepErrors, durations, started}))
+                .map(rows -> {
+                    Set<Long> held = new HashSet<>();
+                    rows.forEach(row -> held.add(row.getLong("id")));
+                    return held;
+                });
     }
 
     /** Ends an execution held by {@code owner}: completed, failed or cancelled. */

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Group commit of step checkpoints: the checkpoints of every execution running on this replica are
- * written together, one transaction per flush, while the previous flush commits. Each writer waits for
+ * written together, one statement per flush, while the previous flush commits. Each writer waits for
  * the commit of its own checkpoint, so "recorded" still means durable.
  */
 @ApplicationScoped
@@ -64,7 +64,7 @@ public class StepJournal {
             return;
         }
         List<StepRecord> records = batch.stream().map(Pending::record).toList();
-        pool.withTransaction(tx -> executions.record(tx, owner, records, config.lease()))
+        executions.record(pool, owner, records, config.lease())
                 .subscribe().with(
                         held -> {
                             done();

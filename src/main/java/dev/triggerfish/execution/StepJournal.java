@@ -10,16 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Group commit of step checkpoints: the checkpoints of every execution running on this replica are
- * written together, one statement per flush, while the previous flush commits. Each writer waits for
+ * written together, one statement per flush, while earlier flushes commit (a few at once). Each writer waits for
  * the commit of its own checkpoint, so "recorded" still means durable.
  */
 @ApplicationScoped
 public class StepJournal {
     private static final int MAX_PER_FLUSH = 500;
+    /** Flushes committing at once: one waits on the disk while the next fills. */
+    private static final int MAX_FLUSHES = 4;
 
     private record Pending(StepRecord record, UniEmitter<? super Void> done) {
     }
@@ -29,7 +31,7 @@ public class StepJournal {
     private final RunnerConfig config;
     private final String owner;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushing = new AtomicBoolean();
+    private final AtomicInteger flushing = new AtomicInteger();
 
     public StepJournal(ExecutionStore executions, Pool pool, RunnerConfig config, ReplicaId replica) {
         this.executions = executions;
@@ -46,9 +48,17 @@ public class StepJournal {
         });
     }
 
+    /** Starts a flush when there is work and fewer than {@value #MAX_FLUSHES} are committing. */
     private void flushIfIdle() {
-        if (!queue.isEmpty() && flushing.compareAndSet(false, true)) {
-            flush();
+        while (!queue.isEmpty()) {
+            int running = flushing.get();
+            if (running >= MAX_FLUSHES) {
+                return;
+            }
+            if (flushing.compareAndSet(running, running + 1)) {
+                flush();
+                return;
+            }
         }
     }
 
@@ -59,8 +69,7 @@ public class StepJournal {
             batch.add(next);
         }
         if (batch.isEmpty()) {
-            flushing.set(false);
-            flushIfIdle();
+            done();
             return;
         }
         List<StepRecord> records = batch.stream().map(Pending::record).toList();
@@ -77,7 +86,7 @@ public class StepJournal {
     }
 
     private void done() {
-        flushing.set(false);
+        flushing.decrementAndGet();
         flushIfIdle();
     }
 

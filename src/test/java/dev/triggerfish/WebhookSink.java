@@ -17,12 +17,17 @@ import java.util.stream.Collectors;
 public final class WebhookSink implements AutoCloseable {
 
     /** One request as received. Header names are lower case. */
-    public record Received(String method, String path, Map<String, String> headers, String body) {
+    public record Received(String method, String path, Map<String, String> headers, String body, long atNanos) {
+    }
+
+    /** The next {@code times} requests to a path get {@code status} (and {@code Retry-After} when given). */
+    private record Script(int status, String retryAfter, java.util.concurrent.atomic.AtomicInteger times) {
     }
 
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
 
     public WebhookSink() {
         try {
@@ -36,8 +41,15 @@ public final class WebhookSink implements AutoCloseable {
             Map<String, String> headers = exchange.getRequestHeaders().entrySet().stream()
                     .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), e -> String.join(",", e.getValue()), (a, b) -> a));
             String path = exchange.getRequestURI().toString();
-            received.add(new Received(exchange.getRequestMethod(), path, headers, body));
+            received.add(new Received(exchange.getRequestMethod(), path, headers, body, System.nanoTime()));
             int status = statusByPath.getOrDefault(exchange.getRequestURI().getPath(), 200);
+            Script script = scripts.get(exchange.getRequestURI().getPath());
+            if (script != null && script.times().getAndDecrement() > 0) {
+                status = script.status();
+                if (script.retryAfter() != null) {
+                    exchange.getResponseHeaders().add("Retry-After", script.retryAfter());
+                }
+            }
             byte[] answer = "{\"ok\": true}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
@@ -53,6 +65,11 @@ public final class WebhookSink implements AutoCloseable {
 
     public void answer(String path, int status) {
         statusByPath.put(path, status);
+    }
+
+    /** The next {@code times} requests to {@code path} are answered {@code status}, then the usual answer. */
+    public void failFirst(String path, int times, int status, String retryAfter) {
+        scripts.put(path, new Script(status, retryAfter, new java.util.concurrent.atomic.AtomicInteger(times)));
     }
 
     public List<Received> at(String pathPrefix) {

@@ -23,6 +23,16 @@ public record Backoff(double delayMinutes, double multiplier, double maxDelayHou
         return Duration.ofMillis((long) (capped * 60_000));
     }
 
+    /** The delay before retry number {@code retry}, at least what the target asked for ({@code Retry-After}), within the cap. */
+    public Duration delay(int retry, Duration retryAfter) {
+        Duration backoff = delay(retry);
+        if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
+            return backoff;
+        }
+        Duration cap = Duration.ofMillis((long) (maxDelayHours * 3_600_000));
+        return retryAfter.compareTo(cap) > 0 ? cap : retryAfter;
+    }
+
     private static double number(Map<String, Object> config, String key, double fallback) {
         return config.get(key) instanceof Number n ? n.doubleValue() : fallback;
     }

@@ -73,6 +73,34 @@ public class ExecutionResource {
     }
 
     /**
+     * Replays a trigger's failed executions created in a time window:
+     * {@code {"from": "2026-11-25T00:00:00Z", "to": "2026-11-26T00:00:00Z"}} (both optional). Idempotent:
+     * a second call finds them no longer failed.
+     */
+    @POST
+    @Path("executions/retry")
+    public Uni<Map<String, Object>> retryFailed(@PathParam("id") long triggerId, Map<String, Object> body) {
+        Map<String, Object> window = body == null ? Map.of() : body;
+        OffsetDateTime from = time(window, "from");
+        OffsetDateTime to = time(window, "to");
+        return executions.failed(triggerId, from, to)
+                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Long>of()) : executions.replay(ids))
+                .map(replayed -> Map.of("trigger_id", triggerId, "replayed", replayed.size(), "execution_ids", replayed));
+    }
+
+    private static OffsetDateTime time(Map<String, Object> body, String key) {
+        Object raw = body.get(key);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(raw.toString());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiProblem.badRequest(key, "must be an ISO date-time with an offset, e.g. 2026-11-25T00:00:00Z");
+        }
+    }
+
+    /**
      * Runs a trigger now for one record, whatever its conditions (the spec's manual execution):
      * {@code {"entity_type": "Contact", "entity_id": 123, "context": {...}}}. Answers 202 with the
      * execution to follow.

@@ -235,6 +235,40 @@ public class ExecutionStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /**
+     * Replays failed executions: each becomes due now, resuming at its failed step with a fresh retry
+     * allowance. Anything not failed is left as it is, so a replay is idempotent. Returns the ids replayed.
+     */
+    public Uni<List<Long>> replay(List<Long> ids) {
+        return pool.preparedQuery("""
+                        with replayed as (
+                            update trigger_executions set status = 'retrying', next_attempt_at = now(), attempt = 0,
+                                   completed_at = null, claimed_by = null, lease_until = null
+                            where id = any($1) and status in ('failed', 'rate_limited')
+                            returning id)
+                        select id, pg_notify('%s', '') from replayed""".formatted(CHANNEL))
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .map(rows -> {
+                    List<Long> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(row.getLong("id")));
+                    return out;
+                });
+    }
+
+    /** Ids of a trigger's failed executions created in [from, to). */
+    public Uni<List<Long>> failed(long triggerId, OffsetDateTime from, OffsetDateTime to) {
+        return pool.preparedQuery("""
+                        select id from trigger_executions where trigger_id = $1 and status in ('failed', 'rate_limited')
+                          and created_at >= coalesce($2, '-infinity'::timestamptz) and created_at < coalesce($3, 'infinity'::timestamptz)
+                        order by id""")
+                .execute(Tuple.of(triggerId, from, to))
+                .map(rows -> {
+                    List<Long> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(row.getLong("id")));
+                    return out;
+                });
+    }
+
     /** An execution with its steps, as the API writes it; null when absent. */
     public Uni<Map<String, Object>> get(long id) {
         return pool.preparedQuery("select " + COLUMNS + " from trigger_executions where id = $1").execute(Tuple.of(id))

@@ -257,7 +257,8 @@ public class Runner {
             int retriesDone = execution.attempt() - 1;
             if (trigger.allowRetries() && retryable && retriesDone < trigger.maxRetries()) {
                 end = ExecutionStatus.RETRYING;
-                retryAt = OffsetDateTime.now().plus(Backoff.of(trigger.retryConfiguration()).delay(retriesDone + 1));
+                Backoff backoff = Backoff.of(trigger.retryConfiguration());
+                retryAt = OffsetDateTime.now().plus(backoff.delay(retriesDone + 1, RetryAfter.parse(result.output().get("retry_after"))));
             } else {
                 end = ExecutionStatus.FAILED;
             }

@@ -25,6 +25,18 @@ class BackoffTest {
     }
 
     @Test
+    void retryAfterWinsOverAShorterBackoffWithinTheCap() {
+        Backoff backoff = Backoff.of(Map.of("delay_minutes", 1, "max_delay_hours", 1));
+        assertEquals(Duration.ofMinutes(5), backoff.delay(1, RetryAfter.parse("300")));
+        assertEquals(Duration.ofMinutes(1), backoff.delay(1, RetryAfter.parse("10")));
+        assertEquals(Duration.ofHours(1), backoff.delay(1, RetryAfter.parse("86400")));
+        assertEquals(Duration.ofMinutes(1), backoff.delay(1, RetryAfter.parse("soon")));
+        Duration date = RetryAfter.parse(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(10)));
+        org.junit.jupiter.api.Assertions.assertTrue(date.toSeconds() > 500 && date.toSeconds() <= 600, date.toString());
+    }
+
+    @Test
     void transitionsAreExplicit() {
         org.junit.jupiter.api.Assertions.assertTrue(ExecutionStatus.PENDING.canBecome(ExecutionStatus.RUNNING));
         org.junit.jupiter.api.Assertions.assertTrue(ExecutionStatus.RUNNING.canBecome(ExecutionStatus.RETRYING));

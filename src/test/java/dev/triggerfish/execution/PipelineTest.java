@@ -423,6 +423,72 @@ class PipelineTest {
         assertEquals(List.of("1", "2"), sink.at(path).stream().map(r -> readJson(r.body()).get("id")).sorted().toList());
     }
 
+    int webhookTrigger(String type, String path, String retries) {
+        return trigger("""
+                {"name": "retries", "trigger_type": "model_created", "model_type": "%s", %s
+                 "action_configuration": {"actions": [{"type": "add_tag", "tag": "before"},
+                                                      {"type": "webhook", "url": "%s"}, {"type": "add_tag", "tag": "after"}]}}"""
+                .formatted(type, retries, sink.url(path)));
+    }
+
+    @Test
+    void transientFailuresAreRetriedDurablyFromTheFailedStepWithTheSameIdempotencyKey() {
+        String type = "Retry" + uid().replace("-", "");
+        String path = "/retry/" + type;
+        sink.failFirst(path, 2, 503, null);
+        int trigger = webhookTrigger(type, path, "\"max_retries\": 3, \"retry_configuration\": {\"delay_minutes\": 0},");
+        record(type, "{\"id\": \"1\"}");
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(3, execution.getInt("attempt"));
+        List<WebhookSink.Received> calls = sink.at(path);
+        assertEquals(3, calls.size());
+        assertEquals(1, calls.stream().map(c -> c.headers().get("idempotency-key")).distinct().count(), "one key for every attempt");
+        // the completed first step did not run again; the last one ran once
+        assertEquals(List.of("before", "after"), recordOf(type, "1").getList("tags"));
+        assertEquals(3, execution.getInt("steps[1].attempt"));
+    }
+
+    @Test
+    void clientErrorsAreNotRetriedAndFailedExecutionsCanBeReplayed() {
+        String type = "Dead" + uid().replace("-", "");
+        String path = "/dead/" + type;
+        sink.failFirst(path, 2, 404, null);
+        int trigger = webhookTrigger(type, path, "\"max_retries\": 5, \"retry_configuration\": {\"delay_minutes\": 0},");
+        record(type, "{\"id\": \"1\"}");
+        record(type, "{\"id\": \"2\"}");
+        awaitFinished(trigger, 2);
+        assertEquals(List.of("failed", "failed"), executions(trigger).getList("data.status"));
+        assertEquals(List.of(1, 1), executions(trigger).getList("data.attempt"));
+        long one = executions(trigger).getLong("data[1].id");
+
+        api().post("/api/executions/" + one + "/retry").then().statusCode(202).body("replayed", equalTo(true));
+        await().atMost(DEADLINE).until(() -> "completed".equals(api().get("/api/executions/" + one).jsonPath().getString("status")));
+        api().post("/api/executions/" + one + "/retry").then().statusCode(202).body("replayed", equalTo(false))
+                .body("status", equalTo("completed"));
+        api().body("{\"from\": \"2020-01-01T00:00:00Z\"}").post("/api/event-triggers/" + trigger + "/executions/retry")
+                .then().statusCode(200).body("replayed", equalTo(1));
+        awaitFinished(trigger, 2);
+        assertEquals(List.of("completed", "completed"), executions(trigger).getList("data.status"));
+        api().post("/api/event-triggers/" + trigger + "/executions/retry").then().statusCode(200).body("replayed", equalTo(0));
+        assertEquals(List.of("before", "after"), recordOf(type, "1").getList("tags"));
+        api().post("/api/executions/99999999/retry").then().statusCode(404);
+    }
+
+    @Test
+    void retryAfterIsHonoured() {
+        String type = "Later" + uid().replace("-", "");
+        String path = "/later/" + type;
+        sink.failFirst(path, 1, 429, "2");
+        int trigger = webhookTrigger(type, path, "\"retry_configuration\": {\"delay_minutes\": 0},");
+        record(type, "{\"id\": \"1\"}");
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        List<WebhookSink.Received> calls = sink.at(path);
+        assertEquals(2, calls.size());
+        assertTrue(calls.get(1).atNanos() - calls.get(0).atNanos() >= 1_900_000_000L, "waited for Retry-After: 2");
+    }
+
     @Test
     void badEventsAreRejectedWithThePathOfEachField() {
         api().body("[{\"event\": \"created\", \"entity_type\": \"Contact\", \"record\": {}}, {\"event\": \"Created!\", \"entity_type\": \"\"}]")

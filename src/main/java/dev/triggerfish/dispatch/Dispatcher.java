@@ -54,10 +54,12 @@ public class Dispatcher implements InlineDispatch {
     private final String owner;
     private final WorkLoop loop;
     private final java.time.Duration runnerLease;
+    private final RateLimiter rateLimiter;
 
     public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
                       Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica,
-                      dev.triggerfish.execution.RunnerConfig runnerConfig) {
+                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.runnerLease = runnerConfig.lease();
         this.events = events;
         this.executions = executions;
@@ -108,10 +110,13 @@ public class Dispatcher implements InlineDispatch {
         return catalog.ensureLoaded()
                 .flatMap(ignored -> resolver(batch))
                 .flatMap(resolver -> {
-                    List<NewExecution> created = new ArrayList<>();
+                    List<NewExecution> matched = new ArrayList<>();
                     for (StoredEvent event : batch) {
-                        match(event, resolver, created);
+                        match(event, resolver, matched);
                     }
+                    return rateLimiter.apply(tx, matched);
+                })
+                .flatMap(created -> {
                     List<NewExecution> due = created.stream().filter(e -> e.status() == ExecutionStatus.PENDING).toList();
                     int slots = runner.reserve(due.size());
                     List<NewExecution> runNow = due.subList(0, slots);
@@ -173,7 +178,8 @@ public class Dispatcher implements InlineDispatch {
                         ids.add(event.id());
                         notes.add(match(event, resolver, created));
                     }
-                    return pool.withTransaction(tx -> executions.insert(tx, created)
+                    return pool.withTransaction(tx -> rateLimiter.apply(tx, created)
+                                    .flatMap(admitted -> executions.insert(tx, admitted))
                                     .flatMap(n -> events.markDispatched(tx, owner, ids, notes)))
                             .invoke(() -> {
                                 if (!created.isEmpty()) {

@@ -45,10 +45,10 @@ public class ExecutionStore {
         return tx.preparedQuery("""
                         with inserted as (
                             insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status,
-                                                            next_attempt_at, error, completed_at)
-                            select t, v, e, ty, i, s, d, er, case when s in ('skipped', 'cancelled') then now() end
+                                                            next_attempt_at, error, rate_limited_window, completed_at)
+                            select t, v, e, ty, i, s, d, er, w, case when s in ('skipped', 'cancelled', 'rate_limited') then now() end
                             from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                                        $7::timestamptz[], $8::text[]) as x(t, v, e, ty, i, s, d, er)
+                                        $7::timestamptz[], $8::text[], $9::text[]) as x(t, v, e, ty, i, s, d, er, w)
                             on conflict (trigger_id, event_id) do nothing
                             returning 1)
                         select count(*) as n, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
@@ -83,7 +83,7 @@ public class ExecutionStore {
                 });
     }
 
-    /** The executions as column arrays for {@code unnest}: trigger, version, event, type, id, status, due, error. */
+    /** The executions as column arrays for {@code unnest}: trigger, version, event, type, id, status, due, error, window. */
     private static Object[] columns(List<NewExecution> executions) {
         int n = executions.size();
         Long[] triggers = new Long[n];
@@ -94,8 +94,10 @@ public class ExecutionStore {
         String[] statuses = new String[n];
         OffsetDateTime[] due = new OffsetDateTime[n];
         String[] errors = new String[n];
+        String[] windows = new String[n];
         for (int i = 0; i < n; i++) {
             NewExecution e = executions.get(i);
+            windows[i] = e.rateLimitedWindow();
             triggers[i] = e.triggerId();
             versions[i] = e.triggerVersion();
             events[i] = e.eventId();
@@ -105,7 +107,7 @@ public class ExecutionStore {
             due[i] = e.nextAttemptAt();
             errors[i] = e.error();
         }
-        return new Object[] {triggers, versions, events, types, ids, statuses, due, errors};
+        return new Object[] {triggers, versions, events, types, ids, statuses, due, errors, windows};
     }
 
     /**

@@ -200,6 +200,7 @@ public record TriggerDefinition(
         check.oneOf("period", Set.of("minute", "hour", "day"), true);
         check.optionalInt("burst_limit", 0, 1_000_000_000);
         check.oneOf("reset_strategy", Set.of("sliding", "fixed"), false);
+        check.oneOf("on_limit", Set.of("reject", "defer"), false);
     }
 
     private static void retryConfiguration(Object raw, List<FieldError> errors) {

@@ -489,6 +489,83 @@ class PipelineTest {
         assertTrue(calls.get(1).atNanos() - calls.get(0).atNanos() >= 1_900_000_000L, "waited for Retry-After: 2");
     }
 
+    int limitedTrigger(String type, String rateLimiting) {
+        return trigger("""
+                {"name": "limited", "trigger_type": "model_created", "model_type": "%s", "rate_limiting": %s,
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s"}]}}"""
+                .formatted(type, rateLimiting, sink.url("/limited/" + type)));
+    }
+
+    String events(String type, int from, int to) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = from; i < to; i++) {
+            batch.append(i == from ? "" : ",").append("{\"event\": \"created\", \"entity_type\": \"").append(type)
+                    .append("\", \"entity_id\": ").append(i).append(", \"record\": {}}");
+        }
+        return batch.append("]").toString();
+    }
+
+    @Test
+    void executionsOverTheRateLimitAreRecordedWithTheWindowTheyHit() {
+        String type = "Limited" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 2, \"period\": \"hour\"}");
+        api().body(events(type, 0, 5)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 5);
+        List<String> statuses = executions(trigger).getList("data.status");
+        assertEquals(2, statuses.stream().filter("completed"::equals).count(), statuses.toString());
+        assertEquals(3, statuses.stream().filter("rate_limited"::equals).count(), statuses.toString());
+        JsonPath limited = executions(trigger);
+        int index = limited.getList("data.status").indexOf("rate_limited");
+        assertTrue(limited.getString("data[" + index + "].rate_limited_window").startsWith("sliding hour from "));
+        assertTrue(limited.getString("data[" + index + "].error").startsWith("rate limit reached"));
+        assertEquals(2, sink.at("/limited/" + type).size());
+        // through the record store (the claim path) the same window applies
+        record(type, "{\"id\": \"r1\"}");
+        awaitFinished(trigger, 6);
+        assertEquals("rate_limited", executions(trigger).getString("data[0].status"));
+    }
+
+    @Test
+    void burstLimitAndDeferral() {
+        String type = "Burst" + uid().replace("-", "");
+        int burst = limitedTrigger(type, "{\"limit\": 10, \"period\": \"hour\", \"burst_limit\": 3}");
+        api().body(events(type, 0, 5)).post("/api/events").then().statusCode(202);
+        awaitFinished(burst, 5);
+        assertEquals(3, executions(burst).getList("data.status").stream().filter("completed"::equals).count());
+
+        String deferredType = "Defer" + uid().replace("-", "");
+        int deferred = limitedTrigger(deferredType, "{\"limit\": 1, \"period\": \"day\", \"reset_strategy\": \"fixed\", \"on_limit\": \"defer\"}");
+        api().body(events(deferredType, 0, 3)).post("/api/events").then().statusCode(202);
+        await().atMost(DEADLINE).until(() -> executions(deferred).getList("data.status").stream().filter("scheduled"::equals).count() == 2
+                && executions(deferred).getList("data.status").contains("completed"));
+        String tomorrow = OffsetDateTime.now(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1) + "T00:00Z";
+        JsonPath list = executions(deferred);
+        int index = list.getList("data.status").indexOf("scheduled");
+        assertEquals(OffsetDateTime.parse(tomorrow).toInstant(), OffsetDateTime.parse(list.getString("data[" + index + "].next_attempt_at")).toInstant());
+    }
+
+    @Test
+    void theRateLimitIsExactUnderConcurrentIntake() throws Exception {
+        String type = "Exact" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 4, \"period\": \"minute\"}");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int n = i;
+                calls.add(threads.submit(() -> api().body(events(type, n, n + 1)).post("/api/events").statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                assertEquals(202, call.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        awaitFinished(trigger, 16);
+        assertEquals(4, executions(trigger).getList("data.status").stream().filter("completed"::equals).count());
+        assertEquals(4, sink.at("/limited/" + type).size());
+    }
+
     @Test
     void badEventsAreRejectedWithThePathOfEachField() {
         api().body("[{\"event\": \"created\", \"entity_type\": \"Contact\", \"record\": {}}, {\"event\": \"Created!\", \"entity_type\": \"\"}]")

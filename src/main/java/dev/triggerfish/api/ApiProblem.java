@@ -10,6 +10,7 @@ public class ApiProblem extends RuntimeException {
     private final int status;
     private final String title;
     private final transient List<FieldError> errors;
+    private final transient java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiProblem(int status, String title, String detail, List<FieldError> errors) {
         super(detail);
@@ -46,5 +47,15 @@ public class ApiProblem extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** This problem, answered with an extra header (e.g. {@code Retry-After}). */
+    public ApiProblem withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public java.util.Map<String, String> headers() {
+        return headers;
     }
 }

@@ -18,7 +18,13 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem problem, HttpServerRequest request) {
-        return respond(problem.status(), problem.title(), problem.getMessage(), request, problem.errors());
+        Response response = respond(problem.status(), problem.title(), problem.getMessage(), request, problem.errors());
+        if (problem.headers().isEmpty()) {
+            return response;
+        }
+        Response.ResponseBuilder builder = Response.fromResponse(response);
+        problem.headers().forEach(builder::header);
+        return builder.build();
     }
 
     @ServerExceptionMapper

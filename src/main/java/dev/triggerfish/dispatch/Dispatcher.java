@@ -79,8 +79,14 @@ public class Dispatcher implements InlineDispatch {
         }
     }
 
+    /** Stops claiming and gives back claimed events (on the shutdown thread, which may block). */
     void stop(@Observes ShutdownEvent event) {
         loop.stop();
+        try {
+            events.release(owner).await().atMost(java.time.Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(Dispatcher.class).warn("could not release claimed events; their leases expire instead", e);
+        }
     }
 
     @Scheduled(every = "${triggerfish.dispatch.poll-interval:1s}", delayed = "1s")

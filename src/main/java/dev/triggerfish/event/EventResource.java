@@ -35,15 +35,21 @@ public class EventResource {
     private final EventStore store;
     private final Pool pool;
     private final Instance<InlineDispatch> inline;
+    private final IntakeGate gate;
 
-    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline) {
+    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline, IntakeGate gate) {
         this.store = store;
         this.pool = pool;
         this.inline = inline;
+        this.gate = gate;
     }
 
     @POST
     public Uni<Response> accept(Object body) {
+        if (gate.overloaded()) {
+            throw new ApiProblem(503, "Overloaded", gate.backlog() + " events and executions are waiting; retry in "
+                    + gate.retryAfterSeconds() + " s").withHeader("Retry-After", Integer.toString(gate.retryAfterSeconds()));
+        }
         List<FieldError> errors = new ArrayList<>();
         List<NewEvent> events = new ArrayList<>();
         if (body instanceof List<?> batch) {

@@ -177,6 +177,14 @@ public class EventStore {
                 .map(rows -> rows.rowCount());
     }
 
+    /** Gives back the events {@code owner} claimed but did not dispatch (at shutdown). */
+    public Uni<Integer> release(String owner) {
+        return pool.preparedQuery("update events set status = 'new', claimed_by = null, lease_until = null"
+                        + " where claimed_by = $1 and status = 'dispatching'")
+                .execute(Tuple.of(owner))
+                .map(rows -> rows.rowCount());
+    }
+
     public Uni<StoredEvent> find(long id) {
         return pool.preparedQuery("select " + COLUMNS + " from events where id = $1")
                 .execute(Tuple.of(id))

@@ -13,9 +13,10 @@ public enum ExecutionStatus {
             PENDING, EnumSet.of(RUNNING, CANCELLED),
             SCHEDULED, EnumSet.of(RUNNING, CANCELLED),
             RETRYING, EnumSet.of(RUNNING, CANCELLED),
-            // a claim that expired is claimed again: RUNNING -> RUNNING
-            RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, RETRYING, CANCELLED),
+            // a claim that expired is claimed again: RUNNING -> RUNNING; released at shutdown: -> PENDING
+            RUNNING, EnumSet.of(RUNNING, PENDING, COMPLETED, FAILED, RETRYING, CANCELLED),
             FAILED, EnumSet.of(RETRYING),
+            // replay
             COMPLETED, EnumSet.noneOf(ExecutionStatus.class),
             SKIPPED, EnumSet.noneOf(ExecutionStatus.class),
             RATE_LIMITED, EnumSet.noneOf(ExecutionStatus.class),

@@ -238,6 +238,19 @@ public class ExecutionStore {
     }
 
     /**
+     * Gives back every execution {@code owner} holds, due now (at shutdown: another replica, or this
+     * one restarted, continues at the checkpointed step). The interrupted attempt does not count.
+     */
+    public Uni<Integer> release(String owner) {
+        return pool.preparedQuery("""
+                        update trigger_executions set status = case when current_step = 0 then 'pending' else 'retrying' end,
+                               claimed_by = null, lease_until = null, next_attempt_at = now(), attempt = greatest(attempt - 1, 0)
+                        where claimed_by = $1 and status = 'running'""")
+                .execute(Tuple.of(owner))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
      * Replays failed executions: each becomes due now, resuming at its failed step with a fresh retry
      * allowance. Anything not failed is left as it is, so a replay is idempotent. Returns the ids replayed.
      */

@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,6 +35,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +66,8 @@ public class Runner {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final WorkLoop loop;
     private final StepJournal journal;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean stopping;
     private final Map<String, Set<String>> templateRelations = new java.util.concurrent.ConcurrentHashMap<>();
     /** An event younger than this still holds the record's current state. */
     private static final long FRESH_SECONDS = 2;
@@ -88,8 +95,32 @@ public class Runner {
         }
     }
 
+    /**
+     * Graceful shutdown: stop claiming, let running executions finish within
+     * {@code triggerfish.runner.shutdown-grace}, then give back what is still held so that another
+     * replica takes it over at once instead of after the lease. Runs on the shutdown thread, which may
+     * block (never an event loop).
+     */
     void stop(@Observes ShutdownEvent event) {
         loop.stop();
+        stopping = true;
+        if (inFlight.get() > 0) {
+            try {
+                drained.get(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warnf("%d executions still running at the shutdown deadline; releasing them", inFlight.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            int released = executions.release(owner).await().atMost(Duration.ofSeconds(5));
+            if (released > 0) {
+                LOG.infof("released %d executions to the other replicas", released);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not release claimed executions; their leases expire instead", e);
+        }
     }
 
     @Scheduled(every = "${triggerfish.runner.poll-interval:1s}", delayed = "1s")
@@ -152,7 +183,9 @@ public class Runner {
     private void runInSlot(ClaimedExecution execution) {
         run(execution)
                 .onTermination().invoke(() -> {
-                    inFlight.decrementAndGet();
+                    if (inFlight.decrementAndGet() == 0 && stopping) {
+                        drained.complete(null);
+                    }
                     loop.wake();
                 })
                 .subscribe().with(

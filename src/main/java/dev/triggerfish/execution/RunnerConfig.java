@@ -28,4 +28,8 @@ public interface RunnerConfig {
     /** How often to look for work that no notification announced (the rows are the truth). */
     @WithDefault("1s")
     Duration pollInterval();
+
+    /** At shutdown, how long running executions get to finish before they are released to other replicas. */
+    @WithDefault("20s")
+    Duration shutdownGrace();
 }

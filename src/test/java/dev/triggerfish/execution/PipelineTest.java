@@ -566,6 +566,29 @@ class PipelineTest {
         assertEquals(4, sink.at("/limited/" + type).size());
     }
 
+    @Inject
+    ExecutionStore store;
+
+    @Test
+    void executionsHeldByAStoppingReplicaAreReleasedForTheOthers() {
+        String type = "Release" + uid().replace("-", "");
+        int trigger = trigger("""
+                {"name": "released", "trigger_type": "manual", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s"}]}}""".formatted(type, sink.url("/released/" + type)));
+        // a replica that claimed an execution and is shutting down
+        long event = pool.preparedQuery("insert into events (kind, entity_type, source, status) values ('manual', $1, 'test', 'dispatched') returning id")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(type.toLowerCase())).await().indefinitely().iterator().next().getLong("id");
+        pool.preparedQuery("insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, status, attempt, claimed_by,"
+                        + " lease_until, started_at) values ($1, 0, $2, $3, 'running', 1, 'stopping-replica', now() + interval '1 hour', now())")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of((long) trigger, event, type.toLowerCase())).await().indefinitely();
+        assertEquals(1, store.release("stopping-replica").await().indefinitely());
+        // this replica takes it over at once (the lease had an hour to run)
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(1, execution.getInt("attempt"));
+        assertEquals(0, store.release("stopping-replica").await().indefinitely());
+    }
+
     @Test
     void badEventsAreRejectedWithThePathOfEachField() {
         api().body("[{\"event\": \"created\", \"entity_type\": \"Contact\", \"record\": {}}, {\"event\": \"Created!\", \"entity_type\": \"\"}]")

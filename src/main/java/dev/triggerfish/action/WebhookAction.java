@@ -43,6 +43,9 @@ public class WebhookAction implements ActionHandler {
     @Inject
     Secrets secrets;
 
+    @Inject
+    TargetGuards guards;
+
     private volatile WebClient client;
 
     @Override
@@ -106,19 +109,47 @@ public class WebhookAction implements ActionHandler {
         return guard(target)
                 .flatMap(refusal -> refusal != null
                         ? Uni.createFrom().item(StepResult.failed(refusal, Map.of("request", request)))
-                        : send(method, url, headers, payload, timeoutMs, request));
+                        : send(method, url, headers, payload, timeoutMs, request, target));
     }
 
     private Uni<StepResult> send(String method, String url, Map<String, String> headers, String payload, long timeoutMs,
-                                 Map<String, Object> request) {
-        HttpRequest<Buffer> call = client().requestAbs(HttpMethod.valueOf(method), url).timeout(timeoutMs);
-        headers.forEach(call::putHeader);
+                                 Map<String, Object> request, URI target) {
         long started = System.nanoTime();
-        Uni<HttpResponse<Buffer>> response = payload == null ? call.send() : call.sendBuffer(Buffer.buffer(payload));
-        return response
-                .map(r -> outcome(r, request, (System.nanoTime() - started) / 1_000_000))
-                .onFailure().recoverWithItem(e -> StepResult.failed(describe(e, timeoutMs), Map.of(
-                        "request", request, "latency_ms", (System.nanoTime() - started) / 1_000_000, "retryable", true)));
+        Uni<HttpResponse<Buffer>> call = Uni.createFrom().deferred(() -> {
+            HttpRequest<Buffer> http = client().requestAbs(HttpMethod.valueOf(method), url).timeout(timeoutMs);
+            headers.forEach(http::putHeader);
+            return (payload == null ? http.send() : http.sendBuffer(Buffer.buffer(payload)))
+                    .onFailure().transform(TransientFault::new)
+                    .invoke(response -> {
+                        int status = response.statusCode();
+                        if (status >= 500 || status == 408) {
+                            throw new TransientFault(response);
+                        }
+                    });
+        });
+        return guards.of(hostAndPort(target)).get(() -> call)
+                .map(response -> outcome(response, request, elapsed(started)))
+                .onFailure().recoverWithItem(e -> failure(e, request, timeoutMs, elapsed(started)));
+    }
+
+    private StepResult failure(Throwable e, Map<String, Object> request, long timeoutMs, long latencyMs) {
+        if (e instanceof TransientFault fault && fault.response() != null) {
+            return outcome(fault.response(), request, latencyMs);
+        }
+        String name = e.getClass().getSimpleName();
+        String error = name.contains("CircuitBreakerOpen") ? "the circuit to " + request.get("url") + " is open after repeated failures"
+                : name.contains("Bulkhead") ? "too many calls waiting for this target"
+                : describe(e instanceof TransientFault ? e.getCause() : e, timeoutMs);
+        return StepResult.failed(error, Map.of("request", request, "latency_ms", latencyMs, "retryable", true));
+    }
+
+    private static long elapsed(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static String hostAndPort(URI target) {
+        int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+        return target.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private StepResult outcome(HttpResponse<Buffer> response, Map<String, Object> request, long latencyMs) {
@@ -176,6 +207,9 @@ public class WebhookAction implements ActionHandler {
     }
 
     private static String describe(Throwable e, long timeoutMs) {
+        if (e == null) {
+            return "the call failed";
+        }
         String name = e.getClass().getSimpleName();
         if (name.contains("Timeout")) {
             return "no answer within " + timeoutMs + " ms";

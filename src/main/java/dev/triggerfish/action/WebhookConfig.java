@@ -29,4 +29,37 @@ public interface WebhookConfig {
     /** At most this many characters of a response body are kept in the step result. */
     @WithDefault("2000")
     int recordedBodyLimit();
+
+    /** Fault tolerance per target (host and port). */
+    Guard guard();
+
+    interface Guard {
+        /** Quick in-process retries of a transient fault before the step fails (and is retried durably). */
+        @WithDefault("2")
+        int retries();
+
+        /** First delay between in-process retries (doubling, with jitter). */
+        @WithDefault("200ms")
+        Duration retryDelay();
+
+        /** Calls the circuit breaker looks at before it may open. */
+        @WithDefault("20")
+        int breakerRequests();
+
+        /** Share of transient failures among them that opens it. */
+        @WithDefault("0.5")
+        double breakerFailureRatio();
+
+        /** How long an open circuit refuses calls before trying one again. */
+        @WithDefault("30s")
+        Duration breakerDelay();
+
+        /** Calls in flight to one target. */
+        @WithDefault("64")
+        int maxConcurrentPerTarget();
+
+        /** Calls waiting for one target beyond those in flight. */
+        @WithDefault("10000")
+        int queuePerTarget();
+    }
 }

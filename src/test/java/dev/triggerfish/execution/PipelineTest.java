@@ -435,18 +435,39 @@ class PipelineTest {
     void transientFailuresAreRetriedDurablyFromTheFailedStepWithTheSameIdempotencyKey() {
         String type = "Retry" + uid().replace("-", "");
         String path = "/retry/" + type;
-        sink.failFirst(path, 2, 503, null);
+        // each attempt calls twice (one quick in-process retry in the test profile): 4 failures, then success
+        sink.failFirst(path, 4, 503, null);
         int trigger = webhookTrigger(type, path, "\"max_retries\": 3, \"retry_configuration\": {\"delay_minutes\": 0},");
         record(type, "{\"id\": \"1\"}");
         JsonPath execution = awaitFinished(trigger, 1);
         assertEquals("completed", execution.getString("status"));
         assertEquals(3, execution.getInt("attempt"));
         List<WebhookSink.Received> calls = sink.at(path);
-        assertEquals(3, calls.size());
+        assertEquals(5, calls.size());
         assertEquals(1, calls.stream().map(c -> c.headers().get("idempotency-key")).distinct().count(), "one key for every attempt");
         // the completed first step did not run again; the last one ran once
         assertEquals(List.of("before", "after"), recordOf(type, "1").getList("tags"));
         assertEquals(3, execution.getInt("steps[1].attempt"));
+    }
+
+    @Test
+    void aTargetThatKeepsFailingOpensItsCircuitAndIsNotHammered() {
+        try (WebhookSink down = new WebhookSink()) {
+            String type = "Down" + uid().replace("-", "");
+            down.answer("/down", 503);
+            int trigger = trigger("""
+                    {"name": "down", "trigger_type": "model_created", "model_type": "%s", "allow_retries": false,
+                     "action_configuration": {"actions": [{"type": "webhook", "url": "%s"}]}}""".formatted(type, down.url("/down")));
+            for (int i = 0; i < 4; i++) {
+                api().body(events(type, i * 5, i * 5 + 5)).post("/api/events").then().statusCode(202);
+                int done = (i + 1) * 5;
+                awaitFinished(trigger, done);
+            }
+            List<String> errors = executions(trigger).getList("data.error");
+            assertTrue(errors.stream().anyMatch(e -> e.contains("circuit")), errors.toString());
+            // 20 executions with a quick retry each would be 40 calls; the open circuit spared most of them
+            assertTrue(down.at("/down").size() < 30, down.at("/down").size() + " calls");
+        }
     }
 
     @Test

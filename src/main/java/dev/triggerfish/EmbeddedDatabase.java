@@ -40,6 +40,8 @@ final class EmbeddedDatabase {
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(dataDir.resolve("pg-runtime").toFile())
                 .setServerConfig("max_connections", "200")
+                // zonky starts PostgreSQL with -F (fsync off, fine for tests): the run command keeps data, so it syncs
+                .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on");
         if (port > 0) {
             builder.setPort(port);

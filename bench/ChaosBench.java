@@ -78,7 +78,7 @@ public class ChaosBench {
                         .append("\",\"entity_type\":\"").append(type).append("\",\"entity_id\":\"").append(j).append("\",\"record\":{}}");
             }
             body.append(']');
-            refused += sendCounting(http, bases, i / batch, "/api/events", key, body.toString());
+            refused += sendCounting(http, bases, i / batch, "/api/events", key, body.toString()).refusals();
         }
         System.out.printf("sent %d events in %.1f s (%d POSTs refused by a dead or restarting replica, resent elsewhere)%n",
                 events, (System.nanoTime() - start) / 1e9, refused);
@@ -111,26 +111,16 @@ public class ChaosBench {
         System.exit(events - delivered.size() == 0 && createdExecutions == events ? 0 : 1);
     }
 
-    static HttpResponse<String> send(HttpClient http, String[] bases, int first, String path, String key, String body) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            String base = bases[(first + attempt) % bases.length];
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                        .header("X-API-Key", key).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() / 100 == 2) {
-                    return r;
-                }
-            } catch (java.io.IOException e) {
-                // that replica is down: the next one takes the same request (event ids make it safe)
-            }
-            if (attempt > 0 && attempt % bases.length == 0) {
-                Thread.sleep(200);
-            }
-        }
+    /** A request that succeeded, and how many replicas refused it first. */
+    record Sent(HttpResponse<String> response, int refusals) {
     }
 
-    static int sendCounting(HttpClient http, String[] bases, int first, String path, String key, String body) throws Exception {
+    static HttpResponse<String> send(HttpClient http, String[] bases, int first, String path, String key, String body) throws Exception {
+        return sendCounting(http, bases, first, path, key, body).response();
+    }
+
+    /** Sends to the replicas in turn, from {@code first}, until one accepts (event ids make resending safe). */
+    static Sent sendCounting(HttpClient http, String[] bases, int first, String path, String key, String body) throws Exception {
         int refusals = 0;
         for (int attempt = 0; ; attempt++) {
             String base = bases[(first + attempt) % bases.length];
@@ -139,10 +129,10 @@ public class ChaosBench {
                         .header("X-API-Key", key).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 == 2) {
-                    return refusals;
+                    return new Sent(r, refusals);
                 }
             } catch (java.io.IOException e) {
-                // refused: resent below
+                // that replica is down: the next one takes the same request
             }
             refusals++;
             if (attempt > 0 && attempt % bases.length == 0) {

@@ -28,6 +28,7 @@ public final class WebhookSink implements AutoCloseable {
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Long> delays = new ConcurrentHashMap<>();
 
     public WebhookSink() {
         try {
@@ -43,6 +44,14 @@ public final class WebhookSink implements AutoCloseable {
             String path = exchange.getRequestURI().toString();
             received.add(new Received(exchange.getRequestMethod(), path, headers, body, System.nanoTime()));
             int status = statusByPath.getOrDefault(exchange.getRequestURI().getPath(), 200);
+            Long delay = delays.get(exchange.getRequestURI().getPath());
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay); // a slow target, on the sink's own thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Script script = scripts.get(exchange.getRequestURI().getPath());
             if (script != null && script.times().getAndDecrement() > 0) {
                 status = script.status();
@@ -65,6 +74,11 @@ public final class WebhookSink implements AutoCloseable {
 
     public void answer(String path, int status) {
         statusByPath.put(path, status);
+    }
+
+    /** Requests to {@code path} are answered after {@code millis}: a slow target. */
+    public void slow(String path, long millis) {
+        delays.put(path, millis);
     }
 
     /** The next {@code times} requests to {@code path} are answered {@code status}, then the usual answer. */

@@ -237,6 +237,15 @@ public class ExecutionStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /** Extends the leases of executions {@code owner} still holds; returns how many. */
+    public Uni<Integer> renew(String owner, List<Long> ids, Duration lease) {
+        return pool.preparedQuery("""
+                        update trigger_executions set lease_until = now() + make_interval(secs => $3)
+                        where id = any($2) and claimed_by = $1 and status = 'running'""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), lease.toMillis() / 1000.0))
+                .map(rows -> rows.rowCount());
+    }
+
     /**
      * Gives back every execution {@code owner} holds, due now (at shutdown: another replica, or this
      * one restarted, continues at the checkpointed step). The interrupted attempt does not count.

@@ -67,6 +67,7 @@ public class Runner {
     private final WorkLoop loop;
     private final StepJournal journal;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private final Map<String, Set<String>> templateRelations = new java.util.concurrent.ConcurrentHashMap<>();
     /** An event younger than this still holds the record's current state. */
@@ -130,6 +131,18 @@ public class Runner {
         }
     }
 
+    /**
+     * Renews the claims of the executions running here, so a lease can stay short (a dead replica's
+     * work is taken over within seconds) while a long step runs on.
+     */
+    @Scheduled(every = "${triggerfish.runner.heartbeat:5s}", delayed = "5s")
+    Uni<Void> heartbeat() {
+        if (running.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return executions.renew(owner, List.copyOf(running), config.lease()).replaceWithVoid();
+    }
+
     /** Wakes the runner now (work was just created on this replica). */
     public void wake() {
         if (config.enabled()) {
@@ -181,8 +194,10 @@ public class Runner {
     }
 
     private void runInSlot(ClaimedExecution execution) {
+        running.add(execution.id());
         run(execution)
                 .onTermination().invoke(() -> {
+                    running.remove(execution.id());
                     if (inFlight.decrementAndGet() == 0 && stopping) {
                         drained.complete(null);
                     }

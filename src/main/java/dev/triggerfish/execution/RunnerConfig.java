@@ -21,9 +21,16 @@ public interface RunnerConfig {
     @WithDefault("100")
     int batchSize();
 
-    /** How long a claim lasts without a checkpoint before another replica may take the execution over. */
-    @WithDefault("30s")
+    /**
+     * How long a claim lasts without a checkpoint or a heartbeat before another replica may take the
+     * execution over (a dead replica's work moves on within this).
+     */
+    @WithDefault("15s")
     Duration lease();
+
+    /** How often this replica renews the claims of the executions it is running (well under the lease). */
+    @WithDefault("5s")
+    Duration heartbeat();
 
     /** How often to look for work that no notification announced (the rows are the truth). */
     @WithDefault("1s")

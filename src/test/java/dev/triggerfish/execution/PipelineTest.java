@@ -611,6 +611,22 @@ class PipelineTest {
     }
 
     @Test
+    void aStepLongerThanTheLeaseKeepsItsClaimAndRunsOnce() {
+        String type = "Slow" + uid().replace("-", "");
+        String path = "/slow/" + type;
+        sink.slow(path, 5_000); // the test profile's lease is 3 s; the heartbeat renews it every second
+        int trigger = trigger("""
+                {"name": "slow", "trigger_type": "model_created", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "timeout_seconds": 10}]}}"""
+                .formatted(type, sink.url(path)));
+        record(type, "{\"id\": \"1\"}");
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"));
+        assertEquals(1, execution.getInt("attempt"));
+        assertEquals(1, sink.at(path).size());
+    }
+
+    @Test
     void badEventsAreRejectedWithThePathOfEachField() {
         api().body("[{\"event\": \"created\", \"entity_type\": \"Contact\", \"record\": {}}, {\"event\": \"Created!\", \"entity_type\": \"\"}]")
                 .post("/api/events").then().statusCode(422)

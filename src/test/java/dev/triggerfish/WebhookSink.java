@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** A real HTTP server that webhooks are sent to in tests: it records every request and answers 200 (or what a path is told to). */
@@ -29,6 +31,7 @@ public final class WebhookSink implements AutoCloseable {
     private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Map<String, Long> delays = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService later = Executors.newScheduledThreadPool(2);
 
     public WebhookSink() {
         try {
@@ -44,14 +47,6 @@ public final class WebhookSink implements AutoCloseable {
             String path = exchange.getRequestURI().toString();
             received.add(new Received(exchange.getRequestMethod(), path, headers, body, System.nanoTime()));
             int status = statusByPath.getOrDefault(exchange.getRequestURI().getPath(), 200);
-            Long delay = delays.get(exchange.getRequestURI().getPath());
-            if (delay != null) {
-                try {
-                    Thread.sleep(delay); // a slow target, on the sink's own thread
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             Script script = scripts.get(exchange.getRequestURI().getPath());
             if (script != null && script.times().getAndDecrement() > 0) {
                 status = script.status();
@@ -59,10 +54,10 @@ public final class WebhookSink implements AutoCloseable {
                     exchange.getResponseHeaders().add("Retry-After", script.retryAfter());
                 }
             }
-            byte[] answer = "{\"ok\": true}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            int answer = status;
+            Long delay = delays.get(exchange.getRequestURI().getPath());
+            // a slow target answers later, from another thread
+            later.schedule(() -> respond(exchange, answer), delay == null ? 0 : delay, TimeUnit.MILLISECONDS);
         });
         server.start();
     }
@@ -90,8 +85,21 @@ public final class WebhookSink implements AutoCloseable {
         return received.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
     }
 
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status) {
+        try {
+            byte[] answer = "{\"ok\": true}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+        } catch (IOException e) {
+            // the caller went away (a timeout): nothing to answer
+        } finally {
+            exchange.close();
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
+        later.shutdownNow();
     }
 }

@@ -1,23 +1,26 @@
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +30,8 @@ import java.util.regex.Pattern;
  *     HTTP sink in this process; counts sink arrivals and completed executions; events/s delivered;
  *  2. latency: 1,000 events/s for a while, one event per POST; event-to-delivery p50/p99;
  * and prints the ratio to pgbench's durable single-row INSERT rate measured by the caller.
+ * The sink and the load generator share one Vert.x event loop (non-blocking, no spinning): on two
+ * cores, every cycle the harness spends is taken from the service and PostgreSQL.
  * Args: baseUrl apiKey jdbcUrl events batch
  */
 public class PipelineBench {
@@ -39,21 +44,19 @@ public class PipelineBench {
     static final AtomicLong latencyCount = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
+        URI base = URI.create(args[0]);
         String key = args[1];
         String jdbc = args[2];
         int events = Integer.parseInt(args[3]);
         int batch = Integer.parseInt(args[4]);
 
-        HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-        sink.setExecutor(Executors.newFixedThreadPool(8));
-        sink.createContext("/", exchange -> {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        HttpServer sink = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             long now = System.nanoTime();
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String idem = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            String idem = request.getHeader("Idempotency-Key");
             deliveries.merge(idem == null ? "none" : idem, 1, Integer::sum);
             arrivals.incrementAndGet();
-            Matcher m = SENT.matcher(body);
+            Matcher m = SENT.matcher(body.toString());
             if (m.find()) {
                 long i = latencyCount.getAndIncrement();
                 long[] l = latencies;
@@ -61,14 +64,14 @@ public class PipelineBench {
                     l[(int) i] = now - Long.parseLong(m.group(1));
                 }
             }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        sink.start();
-        String sinkUrl = "http://127.0.0.1:" + sink.getAddress().getPort() + "/hook";
+            request.response().setStatusCode(204).end();
+        }));
+        sink.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+        String sinkUrl = "http://127.0.0.1:" + sink.actualPort() + "/hook";
 
-        // HTTP/1.1: several connections, as many clients would open (one HTTP/2 connection would pin all intake to one event loop)
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+        // HTTP/1.1 over several connections, as many clients would open (one HTTP/2 connection would pin all intake to one event loop)
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true)
+                .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()), new PoolOptions().setHttp1MaxSize(16));
         String type = "BenchEvent" + System.currentTimeMillis();
         String trigger = """
                 {"name": "bench webhook", "trigger_type": "model_created", "model_type": "%s",
@@ -76,14 +79,14 @@ public class PipelineBench {
                  "allow_retries": false,
                  "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "method": "POST",
                     "body": {"id": "{{entity_id}}", "sent": "{{entity.sent}}"}}]}}""".formatted(type, sinkUrl);
-        HttpResponse<String> created = http.send(post(base + "/api/event-triggers", key, trigger), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("trigger not created: " + created.statusCode() + " " + created.body());
+        Reply created = send(http, HttpMethod.POST, "/api/event-triggers", key, trigger).get();
+        if (created.status() != 201) {
+            throw new IllegalStateException("trigger not created: " + created.status() + " " + created.body());
         }
         long triggerId = Long.parseLong(created.body().replaceAll("(?s)^\\{\"id\":(\\d+).*", "$1"));
 
         // warm-up (the JIT compiles the hot paths): not measured
-        run(http, base, key, type, "w", WARMUP, batch, 0, false);
+        run(http, key, type, "w", WARMUP, batch, 0, false);
         if (awaitCompleted(jdbc, triggerId, WARMUP, 120) < WARMUP) {
             throw new IllegalStateException("warm-up: the events were not all delivered within 120 s");
         }
@@ -91,10 +94,11 @@ public class PipelineBench {
         deliveries.clear();
 
         // 1. throughput
+        System.out.println("warm-up done (" + WARMUP + " events); measuring");
         latencies = new long[events];
         latencyCount.set(0);
         long t0 = System.nanoTime();
-        run(http, base, key, type, "t", events, batch, 0, true);
+        run(http, key, type, "t", events, batch, 0, true);
         long sentAt = System.nanoTime();
         awaitArrivals(events, 120);
         long t1 = System.nanoTime();
@@ -114,30 +118,41 @@ public class PipelineBench {
         arrivals.set(0);
         latencies = new long[paced];
         latencyCount.set(0);
-        run(http, base, key, type, "l", paced, 1, 1_000, true);
+        run(http, key, type, "l", paced, 1, 1_000, true);
         awaitArrivals(paced, 120);
         System.out.printf("latency at 1,000 events/s (%,d events, one per POST): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 paced, pct(0.50), pct(0.99), pct(1.0));
         System.out.println("RESULT_P99 " + pct(0.99));
-        http.send(HttpRequest.newBuilder(URI.create(base + "/api/event-triggers/" + triggerId)).header("X-API-Key", key).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        sink.stop(0);
+        send(http, HttpMethod.DELETE, "/api/event-triggers/" + triggerId, key, null).get();
         System.exit(0);
     }
 
+    record Reply(int status, String body) {
+    }
+
+    static CompletableFuture<Reply> send(HttpClient http, HttpMethod method, String path, String key, String body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setURI(path).putHeader("X-API-Key", key)
+                .putHeader("Content-Type", "application/json");
+        return http.request(options)
+                .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
+                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b.toString())))
+                .toCompletionStage().toCompletableFuture();
+    }
+
     /** Sends {@code n} events in POSTs of {@code batch}; at {@code rate} events/s when > 0, else as fast as 16 requests in flight allow. */
-    static void run(HttpClient http, String base, String key, String type, String prefix, int n, int batch, int rate, boolean stamp)
+    static void run(HttpClient http, String key, String type, String prefix, int n, int batch, int rate, boolean stamp)
             throws Exception {
         Semaphore inFlight = new Semaphore(16);
-        List<CompletableFuture<?>> all = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch((n + batch - 1) / batch);
         long start = System.nanoTime();
         for (int i = 0; i < n; i += batch) {
             if (rate > 0) {
-                long due = start + (long) (i * 1e9 / rate);
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
+                long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
             }
+            inFlight.acquire();
             StringBuilder body = new StringBuilder(batch == 1 ? "" : "[");
             for (int j = i; j < Math.min(n, i + batch); j++) {
                 if (j > i) {
@@ -149,21 +164,15 @@ public class PipelineBench {
             if (batch != 1) {
                 body.append(']');
             }
-            inFlight.acquire();
-            all.add(http.sendAsync(post(base + "/api/events", key, body.toString()), HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((r, e) -> {
-                        inFlight.release();
-                        if (e != null || r.statusCode() != 202) {
-                            System.err.println("intake failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
-                        }
-                    }));
+            send(http, HttpMethod.POST, "/api/events", key, body.toString()).whenComplete((r, e) -> {
+                inFlight.release();
+                done.countDown();
+                if (e != null || r.status() != 202) {
+                    System.err.println("intake failed: " + (e != null ? e : r.status() + " " + r.body()));
+                }
+            });
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    }
-
-    static HttpRequest post(String url, String key, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        done.await();
     }
 
     static void awaitArrivals(long n, int seconds) throws InterruptedException {
@@ -173,6 +182,7 @@ public class PipelineBench {
         }
     }
 
+    /** Completed executions of the trigger, polled (every 250 ms: the count is not free) until {@code n} or the deadline. */
     static long awaitCompleted(String jdbc, long triggerId, long n, int seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         try (Connection c = DriverManager.getConnection(jdbc)) {
@@ -185,7 +195,7 @@ public class PipelineBench {
                         return done;
                     }
                 }
-                Thread.sleep(20);
+                TimeUnit.MILLISECONDS.sleep(250);
             }
         }
     }
@@ -197,6 +207,6 @@ public class PipelineBench {
         }
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
-        return sorted[Math.min(n - 1, (int) Math.ceil(p * n) - 1 < 0 ? 0 : (int) Math.ceil(p * n) - 1)] / 1e6;
+        return sorted[Math.max(0, Math.min(n - 1, (int) Math.ceil(p * n) - 1))] / 1e6;
     }
 }

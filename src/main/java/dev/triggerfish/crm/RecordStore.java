@@ -124,6 +124,28 @@ public class RecordStore {
                 .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
     }
 
+    /** The records of {@code keys} ({type, id} pairs) in one query, by {@link #key}; absent ones are not in the map. */
+    public Uni<Map<String, CrmRecord>> findAll(SqlClient client, List<String[]> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery("select " + COLUMNS + " from crm_records where (type, id) in (select * from unnest($1::text[], $2::text[]))")
+                .execute(Tuple.of(keys.stream().map(k -> k[0]).toArray(String[]::new), keys.stream().map(k -> k[1]).toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, CrmRecord> found = new java.util.HashMap<>();
+                    rows.forEach(row -> {
+                        CrmRecord record = read(row);
+                        found.put(key(record.type(), record.id()), record);
+                    });
+                    return found;
+                });
+    }
+
+    /** The key of a record in {@link #findAll}'s answer. */
+    public static String key(String type, String id) {
+        return type + "\u0000" + id;
+    }
+
     /** The event of a change, in the same transaction; an update that changed nothing emits none. */
     private Uni<List<Long>> emit(SqlClient tx, String kind, RecordChange change, ChangeOrigin origin) {
         Map<String, Object> before = change.before() == null ? null : change.before().toJson();

@@ -67,7 +67,8 @@ public class Runner {
     private final WorkLoop loop;
     private final StepJournal journal;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The executions running here, with when their lease was last extended (claim, checkpoint or heartbeat), in nanos. */
+    private final Map<Long, Long> running = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
     private final Map<String, Set<String>> templateRelations = new java.util.concurrent.ConcurrentHashMap<>();
     /** An event younger than this still holds the record's current state. */
@@ -137,10 +138,15 @@ public class Runner {
      */
     @Scheduled(every = "${triggerfish.runner.heartbeat:5s}", delayed = "5s")
     Uni<Void> heartbeat() {
-        if (running.isEmpty()) {
+        // only the claims not extended for a heartbeat interval: most executions checkpoint sooner than that
+        long now = System.nanoTime();
+        long due = now - config.heartbeat().toNanos();
+        List<Long> stale = running.entrySet().stream().filter(e -> e.getValue() - due <= 0).map(Map.Entry::getKey).toList();
+        if (stale.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return executions.renew(owner, List.copyOf(running), config.lease()).replaceWithVoid();
+        stale.forEach(id -> running.replace(id, now));
+        return executions.renew(owner, stale, config.lease()).replaceWithVoid();
     }
 
     /** Wakes the runner now (work was just created on this replica). */
@@ -159,8 +165,34 @@ public class Runner {
         }
         return catalog.ensureLoaded()
                 .flatMap(ignored -> executions.claim(owner, Math.min(free, config.batchSize()), config.lease()))
+                .flatMap(this::withRecords)
                 .invoke(claimed -> claimed.forEach(this::start))
                 .map(List::size);
+    }
+
+    /**
+     * The claimed executions whose event is too old to hold the record's current state, with the record
+     * read from the store: one query for the batch instead of one per execution. Should that query
+     * fail, each execution reads its record itself.
+     */
+    private Uni<List<ClaimedExecution>> withRecords(List<ClaimedExecution> claimed) {
+        List<String[]> keys = claimed.stream().filter(e -> e.entityId() != null && !fresh(e))
+                .map(e -> new String[] {e.entityType(), e.entityId()}).distinct().toList();
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(claimed);
+        }
+        return records.findAll(pool, keys)
+                .map(found -> claimed.stream()
+                        .map(e -> e.entityId() != null && !fresh(e) ? e.withRecord(found.get(RecordStore.key(e.entityType(), e.entityId()))) : e)
+                        .toList())
+                .onFailure().recoverWithItem(claimed);
+    }
+
+    /** Whether the execution's event still holds its record's current state (a first run of a young event). */
+    private static boolean fresh(ClaimedExecution execution) {
+        StoredEvent event = execution.event();
+        return execution.attempt() == 1 && execution.currentStep() == 0 && event != null
+                && event.createdAt() != null && event.createdAt().isAfter(OffsetDateTime.now().minusSeconds(FRESH_SECONDS));
     }
 
     /**
@@ -194,7 +226,7 @@ public class Runner {
     }
 
     private void runInSlot(ClaimedExecution execution) {
-        running.add(execution.id());
+        running.put(execution.id(), System.nanoTime());
         run(execution)
                 .onTermination().invoke(() -> {
                     running.remove(execution.id());
@@ -224,9 +256,7 @@ public class Runner {
             return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deactivated").replaceWithVoid();
         }
         // the event's state is the record's state when fresh; a delayed, retried or resumed run reads the store
-        boolean fresh = execution.attempt() == 1 && execution.currentStep() == 0 && event != null
-                && event.createdAt() != null && event.createdAt().isAfter(OffsetDateTime.now().minusSeconds(FRESH_SECONDS));
-        return runFrom(execution, trigger, event, execution.currentStep(), !fresh);
+        return runFrom(execution, trigger, event, execution.currentStep(), !fresh(execution));
     }
 
     /** Runs step {@code index} and the ones after it, one at a time. */
@@ -238,7 +268,10 @@ public class Runner {
         Map<String, Object> action = steps.get(index);
         ActionHandler handler = actions.find(String.valueOf(action.get("type")));
         boolean last = index == steps.size() - 1;
-        return scope(execution, trigger, event, readStore)
+        if (index > execution.currentStep()) {
+            running.replace(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
+        }
+        return scope(execution, trigger, event, readStore, index)
                 .flatMap(scope -> step(execution, trigger, event, index, action, handler, scope, last))
                 .flatMap(result -> result.status() == StepResult.StepStatus.FAILED || last
                         ? Uni.createFrom().voidItem()
@@ -329,10 +362,16 @@ public class Runner {
      * What templates see: the record (from the event, or as it is now in the store when
      * {@code readStore}), its relations, the event, the trigger and the execution.
      */
-    private Uni<Map<String, Object>> scope(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, boolean readStore) {
-        Uni<CrmRecord> current = !readStore || execution.entityId() == null
-                ? Uni.createFrom().nullItem()
-                : records.find(pool, execution.entityType(), execution.entityId(), false);
+    private Uni<Map<String, Object>> scope(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, boolean readStore,
+                                           int index) {
+        Uni<CrmRecord> current;
+        if (!readStore || execution.entityId() == null) {
+            current = Uni.createFrom().nullItem();
+        } else if (execution.storeRead() && index == execution.currentStep()) {
+            current = Uni.createFrom().item(execution.record()); // read with its claimed batch; no step has run since
+        } else {
+            current = records.find(pool, execution.entityType(), execution.entityId(), false);
+        }
         return current.flatMap(record -> {
             Map<String, Object> entity = record != null ? record.toJson() : eventState(event);
             Set<String> heads = relationsOf(trigger);

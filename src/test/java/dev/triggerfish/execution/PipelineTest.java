@@ -212,6 +212,28 @@ class PipelineTest {
     }
 
     @Test
+    void aDelayedExecutionRendersTheRecordAsItIsWhenTheDelayEnds() {
+        String type = "Delayed" + uid().replace("-", "");
+        String path = "/delayed/" + type;
+        int trigger = trigger("""
+                {"name": "delayed", "trigger_type": "model_created", "model_type": "%s", "delay_minutes": 10,
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s",
+                     "body": {"name": "{{entity.name}}"}}]}}""".formatted(type, sink.url(path)));
+        record(type, "{\"id\": \"1\", \"name\": \"first\"}");
+        record(type, "{\"id\": \"2\", \"name\": \"second\"}");
+        await().atMost(DEADLINE).until(() -> executions(trigger).getList("data").size() == 2);
+        api().body("{\"name\": \"renamed\"}").patch("/api/records/" + type + "/1").then().statusCode(200);
+        // the ten minutes pass for both (claimed together: their records are read in one query)
+        pool.preparedQuery("""
+                        with due as (update trigger_executions set next_attempt_at = now() where trigger_id = $1 returning event_id)
+                        update events set created_at = created_at - interval '10 minutes' where id in (select event_id from due)""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(trigger)).await().indefinitely();
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 2);
+        List<Object> names = sink.at(path).stream().map(r -> readJson(r.body()).get("name")).sorted().map(Object.class::cast).toList();
+        assertEquals(List.of("renamed", "second"), names);
+    }
+
+    @Test
     void customerOnboardingRendersRelatedRecordsIntoTheBillingWebhook() {
         String path = "/billing/" + uid();
         int trigger = trigger("07-customer-onboarding-sequence", path);

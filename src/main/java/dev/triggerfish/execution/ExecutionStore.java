@@ -134,7 +134,8 @@ public class ExecutionStore {
                             update trigger_executions set status = 'running', claimed_by = $1,
                                    lease_until = now() + make_interval(secs => $3),
                                    started_at = coalesce(started_at, now()), attempt = attempt + 1
-                            where id in (select id from due union all select id from expired)
+                            -- = any(array(...)): found by primary key whatever the planner guesses for the limit
+                            where id = any(array(select id from due union all select id from expired))
                             returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
                                       entity_id as execution_entity_id, current_step, attempt)
                         select c.*, e.id, e.kind, e.entity_type, e.entity_id, e.old_state::text as old_state, e.new_state::text as new_state,
@@ -209,7 +210,7 @@ public class ExecutionStore {
                                 next_attempt_at = coalesce(u.next_attempt_at, t.next_attempt_at),
                                 error = case when u.status is null then t.error else u.error end
                             from input u
-                            where t.id = u.id and t.claimed_by = $1
+                            where t.id = any($3::bigint[]) and t.id = u.id and t.claimed_by = $1
                             returning t.id),
                         written as (
                             insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,

@@ -65,6 +65,14 @@ public class ProblemMapper {
                 return stale(s, request);
             }
         }
+        if (DatabaseUnavailable.is(e)) {
+            // nothing was stored (the transaction never committed): the client sends the same request again
+            LOG.warnf("database unavailable on %s: %s", request == null ? "a request" : request.method() + " " + request.path(), cause.getMessage());
+            return Response.fromResponse(respond(503, "Database unavailable",
+                            "the database cannot be reached right now; nothing was stored; retry in " + DatabaseUnavailable.RETRY_AFTER_SECONDS + " s",
+                            request, List.of()))
+                    .header("Retry-After", Integer.toString(DatabaseUnavailable.RETRY_AFTER_SECONDS)).build();
+        }
         LOG.errorf(e, "unexpected failure on %s %s", request.method(), request.path());
         return respond(500, "Internal error", "an unexpected error occurred; it has been logged", request, List.of());
     }

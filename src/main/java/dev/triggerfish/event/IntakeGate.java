@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class IntakeGate {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(IntakeGate.class);
     private final Pool pool;
     private final long maxBacklog;
     private final int retryAfterSeconds;
@@ -33,7 +34,10 @@ public class IntakeGate {
                                 where status in ('pending', 'retrying') and next_attempt_at <= now()) as backlog""")
                 .execute()
                 .invoke(rows -> backlog = rows.iterator().next().getLong("backlog"))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                // the database is away (intake answers 503 meanwhile): keep the last figure, measure again next second
+                .onFailure().invoke(e -> LOG.debugf("backlog not measured: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** Whether new events must wait: the backlog passed its bound. */

@@ -46,9 +46,13 @@ class ReplicasIT {
 
     static final File DIR = new File("target/replicas-it");
     static EmbeddedPostgres postgres;
+    /** PostgreSQL after its restart (the embedded instance's object still names its data directory). */
+    static Process restarted;
     static int pgPort;
     static WebhookSink sink;
     static final List<Replica> replicas = new ArrayList<>();
+    /** The statuses of refused intake requests. */
+    static final Set<Integer> refusals = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     record Replica(String name, int port, Process process) {
@@ -76,6 +80,10 @@ class ReplicasIT {
         if (sink != null) {
             sink.close();
         }
+        if (restarted != null) {
+            new ProcessBuilder("kill", "-INT", Long.toString(restarted.pid())).start();
+            restarted.onExit().join();
+        }
         if (postgres != null) {
             postgres.close();
         }
@@ -101,13 +109,14 @@ class ReplicasIT {
         }
 
         int refused = 0;
+        java.util.concurrent.CompletableFuture<Void> restart = null;
         for (int i = 0; i < EVENTS; i += BATCH) {
             if (i == EVENTS / 3) {
                 replicas.get(1).process().destroyForcibly(); // SIGKILL: no shutdown hook, claims left to expire
                 replicas.get(1).process().waitFor();
             }
             if (i == 2 * EVENTS / 3) {
-                restartPostgres();
+                restart = java.util.concurrent.CompletableFuture.runAsync(ReplicasIT::restartPostgres); // while events keep coming
             }
             StringBuilder batch = new StringBuilder("[");
             for (int j = i; j < i + BATCH; j++) {
@@ -115,7 +124,9 @@ class ReplicasIT {
             }
             refused += sendSomewhere(i / BATCH, batch.append(']').toString());
         }
+        restart.join();
         assertTrue(refused > 0, "the killed replica and the restarting database refused some requests");
+        assertTrue(refusals.contains(503), "while the database was away, intake answered 503: " + refusals);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> delivered().containsAll(expected()));
         await().atMost(Duration.ofSeconds(30)).until(() -> completed(trigger) == executions(trigger));
@@ -143,9 +154,11 @@ class ReplicasIT {
         for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
             Replica r = replicas.get((first + attempt) % replicas.size());
             try {
-                if (post(r, "/api/events", body).statusCode() == 202) {
+                int status = post(r, "/api/events", body).statusCode();
+                if (status == 202) {
                     return refusals;
                 }
+                ReplicasIT.refusals.add(status);
             } catch (IOException e) {
                 // that replica is down: the next one takes the same batch
             }
@@ -157,26 +170,35 @@ class ReplicasIT {
         throw new AssertionError("no replica accepted a batch within 60 s");
     }
 
-    /** Fast shutdown of PostgreSQL (every connection closed), then the same server again on the same port and data. */
-    static void restartPostgres() throws IOException {
+    /**
+     * Fast shutdown of PostgreSQL (every connection closed), then the same server again on the same
+     * port and data, started as the embedded one was (zonky runs it in a user namespace: PostgreSQL
+     * refuses to run as root).
+     */
+    static void restartPostgres() {
+        try {
+            stopAndStartPostgres();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void stopAndStartPostgres() throws IOException, InterruptedException {
         Path pid = new File(DIR, "data-" + ProcessHandle.current().pid()).toPath().resolve("postmaster.pid");
         long postmaster = Long.parseLong(Files.readAllLines(pid).get(0).trim());
+        List<String> command = List.of(new String(Files.readAllBytes(Path.of("/proc/" + postmaster + "/cmdline"))).split("\0"));
         ProcessHandle handle = ProcessHandle.of(postmaster).orElseThrow();
         new ProcessBuilder("kill", "-INT", Long.toString(postmaster)).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> !handle.isAlive());
-        try {
-            postgres.close(); // the server is down already: this releases the data directory's lock
-        } catch (IOException e) {
-            // stopping a stopped server may complain; the lock is released either way
+        Thread.sleep(2_000); // the database stays away for a while, as a real restart does
+        List<String> again = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            again.addAll(List.of("unshare", "-U"));
         }
-        postgres = EmbeddedPostgres.builder()
-                .setOverrideWorkingDirectory(new File(DIR, "runtime"))
-                .setDataDirectory(new File(DIR, "data-" + ProcessHandle.current().pid()))
-                .setCleanDataDirectory(false)
-                .setPort(pgPort)
-                .setServerConfig("fsync", "off")
-                .setServerConfig("max_connections", "200")
-                .start();
+        again.addAll(command);
+        restarted = new ProcessBuilder(again).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(DIR, "postgres.log"))).start();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> count("select 1") == 1);
     }
 
     static Replica launch(String name) throws IOException {

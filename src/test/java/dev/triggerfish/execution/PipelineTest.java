@@ -493,6 +493,44 @@ class PipelineTest {
     }
 
     @Test
+    void aTargetThatIsDownOrTimesOutIsRetriedThenTheExecutionIsADeadLetter() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort(); // nothing listens there once closed
+        }
+        String slow = "/timeout/" + uid();
+        sink.slow(slow, 3_000);
+        String type = "Unreachable" + uid().replace("-", "");
+        int trigger = trigger("""
+                {"name": "unreachable", "trigger_type": "model_created", "model_type": "%s", "max_retries": 1,
+                 "retry_configuration": {"delay_minutes": 0},
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "timeout_seconds": 1}]}}"""
+                .formatted(type, "http://127.0.0.1:" + closed + "/down"));
+        int timingOut = trigger("""
+                {"name": "timing out", "trigger_type": "model_created", "model_type": "%s", "max_retries": 1,
+                 "retry_configuration": {"delay_minutes": 0},
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "timeout_seconds": 1}]}}"""
+                .formatted(type + "Slow", sink.url(slow)));
+        record(type, "{\"id\": \"1\"}");
+        record(type + "Slow", "{\"id\": \"1\"}");
+
+        for (int t : List.of(trigger, timingOut)) {
+            JsonPath execution = awaitFinished(t, 1);
+            assertEquals("failed", execution.getString("status"));
+            assertEquals(2, execution.getInt("attempt"), "retried once, durably, then given up");
+            assertTrue(execution.getBoolean("steps[0].output.retryable"), execution.prettify());
+            assertEquals(1, api().queryParam("status", "failed").get("/api/event-triggers/" + t + "/executions").then().statusCode(200)
+                    .extract().jsonPath().getList("data").size(), "listed as a dead letter");
+        }
+        String refused = awaitFinished(trigger, 1).getString("steps[0].error");
+        assertTrue(refused.toLowerCase().contains("refused"), refused);
+        String timeout = awaitFinished(timingOut, 1).getString("steps[0].error");
+        assertTrue(timeout.contains("no answer within 1000 ms"), timeout);
+        // each attempt reached the slow target (an in-process retry may add a call per attempt)
+        assertTrue(sink.at(slow).size() >= 2, sink.at(slow).size() + " calls");
+    }
+
+    @Test
     void clientErrorsAreNotRetriedAndFailedExecutionsCanBeReplayed() {
         String type = "Dead" + uid().replace("-", "");
         String path = "/dead/" + type;

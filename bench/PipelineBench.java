@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public class PipelineBench {
     static final Pattern SENT = Pattern.compile("\"sent\":\"(\\d+)\"");
-    static final int WARMUP = Integer.getInteger("warmup", 60_000);
+    static final int WARMUP = Integer.getInteger("warmup", 240_000);
 
     static final ConcurrentHashMap<String, Integer> deliveries = new ConcurrentHashMap<>();
     static final AtomicLong arrivals = new AtomicLong();

@@ -35,7 +35,9 @@ public class TargetGuards {
 
     private TypedGuard<Uni<HttpResponse<Buffer>>> build(String target) {
         WebhookConfig.Guard g = config.guard();
-        TypedGuard.Builder<Uni<HttpResponse<Buffer>>> builder = TypedGuard.create(CALL).withDescription("webhook " + target);
+        // the guarded call is a non-blocking Vert.x request: no hop to another thread before it starts
+        TypedGuard.Builder<Uni<HttpResponse<Buffer>>> builder = TypedGuard.create(CALL).withDescription("webhook " + target)
+                .withThreadOffload(false);
         if (g.retries() > 0) {
             builder.withRetry()
                     .maxRetries(g.retries())

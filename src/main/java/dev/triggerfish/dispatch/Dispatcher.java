@@ -112,7 +112,20 @@ public class Dispatcher implements InlineDispatch {
     }
 
     @Override
-    public Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> batch) {
+    public Uni<Integer> awaitRoom(int events, java.time.Duration max) {
+        return runner.awaitRoom(events, max);
+    }
+
+    @Override
+    public void release(int slots) {
+        if (slots > 0) {
+            runner.release(slots);
+        }
+    }
+
+    @Override
+    public Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> batch, int reserved) {
+        java.util.concurrent.atomic.AtomicBoolean accounted = new java.util.concurrent.atomic.AtomicBoolean();
         return catalog.ensureLoaded()
                 .flatMap(ignored -> resolver(batch))
                 .flatMap(resolver -> {
@@ -124,7 +137,9 @@ public class Dispatcher implements InlineDispatch {
                 })
                 .flatMap(created -> {
                     List<NewExecution> due = created.stream().filter(e -> e.status() == ExecutionStatus.PENDING).toList();
-                    int slots = runner.reserve(due.size());
+                    int slots = Math.min(reserved, due.size()) + (due.size() > reserved ? runner.reserve(due.size() - reserved) : 0);
+                    accounted.set(true); // from here on, the slots in use are released on failure below, the rest now
+                    release(reserved - Math.min(reserved, due.size()));
                     List<NewExecution> runNow = due.subList(0, slots);
                     List<NewExecution> later = created.stream().filter(e -> !runNow.contains(e)).toList();
                     Map<Long, StoredEvent> events = new HashMap<>();
@@ -133,6 +148,11 @@ public class Dispatcher implements InlineDispatch {
                             .call(ignored -> executions.insert(tx, later))
                             .map(ids -> afterCommit(runNow, ids, events, slots))
                             .onFailure().invoke(() -> runner.release(slots));
+                })
+                .onFailure().invoke(() -> {
+                    if (!accounted.get()) {
+                        release(reserved);
+                    }
                 });
     }
 

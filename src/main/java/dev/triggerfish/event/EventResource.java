@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -15,11 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,8 +39,12 @@ public class EventResource {
     private final Pool pool;
     private final Instance<InlineDispatch> inline;
     private final IntakeGate gate;
+    /** How long a request may wait for this replica's runner to have room (then its work waits as pending). */
+    private final Duration maxWait;
 
-    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline, IntakeGate gate) {
+    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline, IntakeGate gate,
+                         @ConfigProperty(name = "triggerfish.intake.max-wait", defaultValue = "250ms") Duration maxWait) {
+        this.maxWait = maxWait;
         this.store = store;
         this.pool = pool;
         this.inline = inline;
@@ -69,12 +76,21 @@ public class EventResource {
         }
         AtomicReference<InlineDispatch.AfterCommit> after = new AtomicReference<>(InlineDispatch.AfterCommit.NOTHING);
         boolean inlineDispatch = inline.isResolvable() && inline.get().enabled();
-        return pool.withTransaction(tx -> store.appendAll(tx, events, inlineDispatch)
-                        .flatMap(appended -> dispatchInline(tx, events, appended)
+        // runner slots reserved for this request's executions, until the inline dispatch takes them
+        AtomicInteger held = new AtomicInteger();
+        Uni<Integer> room = inlineDispatch ? inline.get().awaitRoom(events.size(), maxWait) : Uni.createFrom().item(0);
+        return room.invoke(held::set).flatMap(ignored -> pool.withTransaction(tx -> store.appendAll(tx, events, inlineDispatch)
+                        .flatMap(appended -> dispatchInline(tx, events, appended, held)
                                 .invoke(after::set)
-                                .replaceWith(appended.stream().map(EventStore.Appended::id).toList())))
+                                .replaceWith(appended.stream().map(EventStore.Appended::id).toList()))))
                 .onItem().invoke(() -> after.get().committed())
                 .onFailure().invoke(() -> after.get().abandoned())
+                .onTermination().invoke(() -> {
+                    int unused = held.getAndSet(0); // nothing new to run (replayed ids), or the request failed or was cancelled
+                    if (unused > 0) {
+                        inline.get().release(unused);
+                    }
+                })
                 .map(ids -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("accepted", ids.size());
@@ -84,7 +100,8 @@ public class EventResource {
     }
 
     /** The events this call stored (not the replays of stored ones), matched in the same transaction. */
-    private Uni<InlineDispatch.AfterCommit> dispatchInline(SqlClient tx, List<NewEvent> events, List<EventStore.Appended> appended) {
+    private Uni<InlineDispatch.AfterCommit> dispatchInline(SqlClient tx, List<NewEvent> events, List<EventStore.Appended> appended,
+                                                        AtomicInteger held) {
         if (!inline.isResolvable() || !inline.get().enabled()) {
             return Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING);
         }
@@ -97,7 +114,7 @@ public class EventResource {
                         e.context(), e.source(), e.chainDepth(), e.originTriggerId(), now));
             }
         }
-        return stored.isEmpty() ? Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING) : inline.get().dispatch(tx, stored);
+        return stored.isEmpty() ? Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING) : inline.get().dispatch(tx, stored, held.getAndSet(0));
     }
 
     @GET

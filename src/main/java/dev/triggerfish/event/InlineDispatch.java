@@ -15,8 +15,21 @@ public interface InlineDispatch {
     /** Whether events should be matched where they are accepted (else they wait, new, for a dispatcher). */
     boolean enabled();
 
-    /** Matches {@code events} (just stored, as dispatched, in {@code tx}) and inserts their executions in {@code tx}. */
-    Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> events);
+    /**
+     * Reserves room on this replica's runner for the executions of about {@code events} events,
+     * waiting up to {@code max} for it; returns the slots reserved (the caller hands them to
+     * {@link #dispatch} or gives them back with {@link #release}).
+     */
+    Uni<Integer> awaitRoom(int events, java.time.Duration max);
+
+    /** Gives back reserved slots that were not used. */
+    void release(int slots);
+
+    /**
+     * Matches {@code events} (just stored, as dispatched, in {@code tx}) and inserts their executions in
+     * {@code tx}, running at once in the {@code reserved} slots (and any others free) what can start now.
+     */
+    Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> events, int reserved);
 
     /** What to do once the transaction committed, or failed. */
     interface AfterCommit {

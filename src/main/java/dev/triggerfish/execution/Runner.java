@@ -64,6 +64,7 @@ public class Runner {
     private final RunnerConfig config;
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.Queue<RoomWaiter> roomWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final WorkLoop loop;
     private final StepJournal journal;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -212,7 +213,83 @@ public class Runner {
     /** Gives back reserved slots that were not used. */
     public void release(int slots) {
         inFlight.addAndGet(-slots);
+        signalRoom();
         loop.wake();
+    }
+
+    /**
+     * Reserves {@code slots} execution slots (at most the concurrency), waiting up to {@code max} for
+     * them to be free; after {@code max}, reserves what is free (maybe nothing: that work then waits as
+     * pending, for any replica). Intake calls this before it stores events, so that it paces itself to
+     * the runner and what it accepts starts at once instead of queueing twice. The caller owns the
+     * slots granted: it runs executions in them or gives them back with {@link #release}. Completes on
+     * the caller's Vert.x context.
+     */
+    public Uni<Integer> awaitRoom(int slots, Duration max) {
+        int wanted = Math.min(slots, config.concurrency());
+        if (!config.enabled() || stopping || wanted <= 0) {
+            return Uni.createFrom().item(0);
+        }
+        if (max.isZero() || tryReserve(wanted)) {
+            return Uni.createFrom().item(max.isZero() ? reserve(wanted) : wanted);
+        }
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return Uni.createFrom().<Integer>emitter(emitter -> {
+                    RoomWaiter waiter = new RoomWaiter(wanted, emitter, new java.util.concurrent.atomic.AtomicBoolean());
+                    roomWaiters.add(waiter);
+                    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().schedule(() -> {
+                        if (waiter.settle()) { // waited long enough: whatever is free now
+                            roomWaiters.remove(waiter);
+                            emitter.complete(reserve(wanted));
+                        }
+                    }, max.toMillis(), TimeUnit.MILLISECONDS);
+                    signalRoom();
+                })
+                .emitOn(task -> {
+                    if (context == null) {
+                        task.run();
+                    } else {
+                        context.runOnContext(ignored -> task.run());
+                    }
+                });
+    }
+
+    /** An intake request waiting for slots; settled once, by a grant or by its deadline. */
+    private record RoomWaiter(int slots, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> emitter,
+                              java.util.concurrent.atomic.AtomicBoolean settled) {
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
+    }
+
+    /** Reserves exactly {@code slots} if that many are free. */
+    private boolean tryReserve(int slots) {
+        while (true) {
+            int running = inFlight.get();
+            if (config.concurrency() - running < slots) {
+                return false;
+            }
+            if (inFlight.compareAndSet(running, running + slots)) {
+                return true;
+            }
+        }
+    }
+
+    /** Grants waiting intake requests their slots, first come first served, as far as the free slots go. */
+    private void signalRoom() {
+        RoomWaiter waiter;
+        while ((waiter = roomWaiters.peek()) != null) {
+            if (waiter.settled().get()) {
+                roomWaiters.remove(waiter);
+            } else if (!tryReserve(waiter.slots())) {
+                return;
+            } else if (waiter.settle()) {
+                roomWaiters.remove(waiter);
+                waiter.emitter().complete(waiter.slots());
+            } else {
+                inFlight.addAndGet(-waiter.slots()); // its deadline settled it meanwhile
+            }
+        }
     }
 
     /** Runs executions already claimed for this replica, in slots reserved with {@link #reserve}. */
@@ -230,7 +307,11 @@ public class Runner {
         run(execution)
                 .onTermination().invoke(() -> {
                     running.remove(execution.id());
-                    if (inFlight.decrementAndGet() == 0 && stopping) {
+                    int left = inFlight.decrementAndGet();
+                    if (!roomWaiters.isEmpty()) {
+                        signalRoom();
+                    }
+                    if (left == 0 && stopping) {
                         drained.complete(null);
                     }
                     loop.wake();

@@ -325,6 +325,36 @@ class PipelineTest {
     }
 
     @Test
+    void intakeGivesBackTheRunnerRoomItReservedForEventsThatCreateNothing() {
+        // every POST reserves runner slots for its events before storing them; a replay runs nothing and
+        // must give them back: 20 replays of 100 events would otherwise hold 2,000 slots of the 256
+        String type = "Room" + uid().replace("-", "");
+        String path = "/room/" + type;
+        int trigger = trigger("""
+                {"name": "room", "trigger_type": "model_created", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
+                .formatted(type, sink.url(path)));
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 100; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"event_id\": \"").append(type).append('-').append(i)
+                    .append("\", \"event\": \"created\", \"entity_type\": \"").append(type).append("\", \"entity_id\": ").append(i)
+                    .append(", \"record\": {}}");
+        }
+        String events = batch.append(']').toString();
+        for (int i = 0; i < 21; i++) {
+            api().body(events).post("/api/events").then().statusCode(202).body("accepted", org.hamcrest.Matchers.equalTo(100));
+        }
+        api().body("{\"event\": \"created\", \"entity_type\": \"" + type + "\", \"entity_id\": \"late\", \"record\": {}}")
+                .post("/api/events").then().statusCode(202);
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 101);
+        List<String> statuses = api().queryParam("limit", 200).get("/api/event-triggers/" + trigger + "/executions").then().statusCode(200)
+                .extract().jsonPath().getList("data.status");
+        assertEquals(101, statuses.size(), "one execution per event, none for the replays");
+        await().atMost(DEADLINE).until(() -> api().queryParam("limit", 200).queryParam("status", "completed")
+                .get("/api/event-triggers/" + trigger + "/executions").then().extract().jsonPath().getList("data").size() == 101);
+    }
+
+    @Test
     void aReplayedEventIdCreatesNoSecondExecution() {
         String type = "Replay" + uid().replace("-", "");
         int trigger = trigger("""

@@ -1,5 +1,7 @@
 -- An execution carries a claim exactly while it runs: every move away from 'running' clears claimed_by.
 -- The updates of held executions test claimed_by alone and rely on this.
+update trigger_executions set claimed_by = null, lease_until = null where status <> 'running' and claimed_by is not null;
+update trigger_executions set status = 'pending', next_attempt_at = now() where status = 'running' and claimed_by is null;
 alter table trigger_executions add constraint trigger_executions_claimed_while_running
     check ((claimed_by is not null) = (status = 'running'));
 

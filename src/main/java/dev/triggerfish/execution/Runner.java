@@ -234,13 +234,16 @@ public class Runner {
             return Uni.createFrom().item(max.isZero() ? reserve(wanted) : wanted);
         }
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        java.util.concurrent.atomic.AtomicReference<RoomWaiter> waiting = new java.util.concurrent.atomic.AtomicReference<>();
         return Uni.createFrom().<Integer>emitter(emitter -> {
-                    RoomWaiter waiter = new RoomWaiter(wanted, emitter, new java.util.concurrent.atomic.AtomicBoolean());
+                    RoomWaiter waiter = new RoomWaiter(wanted, emitter, new java.util.concurrent.atomic.AtomicBoolean(), new AtomicInteger());
+                    waiting.set(waiter);
                     roomWaiters.add(waiter);
                     io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().schedule(() -> {
                         if (waiter.settle()) { // waited long enough: whatever is free now
                             roomWaiters.remove(waiter);
-                            emitter.complete(reserve(wanted));
+                            waiter.granted().set(reserve(wanted));
+                            emitter.complete(waiter.granted().get());
                         }
                     }, max.toMillis(), TimeUnit.MILLISECONDS);
                     signalRoom();
@@ -251,12 +254,27 @@ public class Runner {
                     } else {
                         context.runOnContext(ignored -> task.run());
                     }
+                })
+                .onCancellation().invoke(() -> {
+                    // the request went away while it waited
+                    RoomWaiter waiter = waiting.get();
+                    if (waiter == null) {
+                        return;
+                    }
+                    if (waiter.settle()) {
+                        roomWaiters.remove(waiter); // not served yet: it leaves the queue
+                    } else {
+                        int granted = waiter.granted().getAndSet(0); // served, but the slots never reached the request
+                        if (granted > 0) {
+                            release(granted);
+                        }
+                    }
                 });
     }
 
-    /** An intake request waiting for slots; settled once, by a grant or by its deadline. */
+    /** An intake request waiting for slots; settled once, by a grant, its deadline or its cancellation. */
     private record RoomWaiter(int slots, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> emitter,
-                              java.util.concurrent.atomic.AtomicBoolean settled) {
+                              java.util.concurrent.atomic.AtomicBoolean settled, AtomicInteger granted) {
         boolean settle() {
             return settled.compareAndSet(false, true);
         }
@@ -285,6 +303,7 @@ public class Runner {
                 return;
             } else if (waiter.settle()) {
                 roomWaiters.remove(waiter);
+                waiter.granted().set(waiter.slots());
                 waiter.emitter().complete(waiter.slots());
             } else {
                 inFlight.addAndGet(-waiter.slots()); // its deadline settled it meanwhile

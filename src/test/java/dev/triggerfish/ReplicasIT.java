@@ -51,6 +51,8 @@ class ReplicasIT {
     static int pgPort;
     static WebhookSink sink;
     static final List<Replica> replicas = new ArrayList<>();
+    /** Counted down once PostgreSQL has stopped, before it starts again. */
+    static final java.util.concurrent.CountDownLatch postgresDown = new java.util.concurrent.CountDownLatch(1);
     /** The statuses of refused intake requests. */
     static final Set<Integer> refusals = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -117,6 +119,7 @@ class ReplicasIT {
             }
             if (i == 2 * EVENTS / 3) {
                 restart = java.util.concurrent.CompletableFuture.runAsync(ReplicasIT::restartPostgres); // while events keep coming
+                assertTrue(postgresDown.await(30, java.util.concurrent.TimeUnit.SECONDS), "PostgreSQL stopped"); // the next batches meet the outage
             }
             StringBuilder batch = new StringBuilder("[");
             for (int j = i; j < i + BATCH; j++) {
@@ -190,6 +193,7 @@ class ReplicasIT {
         ProcessHandle handle = ProcessHandle.of(postmaster).orElseThrow();
         new ProcessBuilder("kill", "-INT", Long.toString(postmaster)).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> !handle.isAlive());
+        postgresDown.countDown();
         Thread.sleep(2_000); // the database stays away for a while, as a real restart does
         List<String> again = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -151,26 +152,25 @@ class ReplicasIT {
     }
 
     /** Sends a batch to the replicas in turn until one accepts it (its event ids make a resend harmless); returns the refusals. */
-    static int sendSomewhere(int first, String body) throws InterruptedException {
-        int refusals = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
-            Replica r = replicas.get((first + attempt) % replicas.size());
-            try {
-                int status = post(r, "/api/events", body).statusCode();
-                if (status == 202) {
-                    return refusals;
+    static int sendSomewhere(int first, String body) {
+        AtomicInteger attempts = new AtomicInteger();
+        // each poll tries every replica once; when all refuse (the database is away), the next poll comes after 200 ms
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (int k = 0; k < replicas.size(); k++) {
+                Replica r = replicas.get((first + attempts.getAndIncrement()) % replicas.size());
+                try {
+                    int status = post(r, "/api/events", body).statusCode();
+                    if (status == 202) {
+                        return true;
+                    }
+                    refusals.add(status);
+                } catch (IOException e) {
+                    // that replica is down: the next one takes the same batch
                 }
-                ReplicasIT.refusals.add(status);
-            } catch (IOException e) {
-                // that replica is down: the next one takes the same batch
             }
-            refusals++;
-            if (attempt % replicas.size() == replicas.size() - 1) {
-                Thread.sleep(200); // every replica refused: the database is away
-            }
-        }
-        throw new AssertionError("no replica accepted a batch within 60 s");
+            return false;
+        });
+        return attempts.get() - 1;
     }
 
     /**
@@ -181,12 +181,12 @@ class ReplicasIT {
     static void restartPostgres() {
         try {
             stopAndStartPostgres();
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static void stopAndStartPostgres() throws IOException, InterruptedException {
+    static void stopAndStartPostgres() throws IOException {
         Path pid = new File(DIR, "data-" + ProcessHandle.current().pid()).toPath().resolve("postmaster.pid");
         long postmaster = Long.parseLong(Files.readAllLines(pid).get(0).trim());
         List<String> command = List.of(new String(Files.readAllBytes(Path.of("/proc/" + postmaster + "/cmdline"))).split("\0"));
@@ -194,7 +194,15 @@ class ReplicasIT {
         new ProcessBuilder("kill", "-INT", Long.toString(postmaster)).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> !handle.isAlive());
         postgresDown.countDown();
-        Thread.sleep(2_000); // the database stays away for a while, as a real restart does
+        try {
+            // the database stays away until intake has met the outage (the sender goes on meanwhile)
+            await().atMost(Duration.ofSeconds(30)).until(() -> refusals.contains(503));
+        } finally {
+            startPostgres(command);
+        }
+    }
+
+    static void startPostgres(List<String> command) throws IOException {
         List<String> again = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             again.addAll(List.of("unshare", "-U"));

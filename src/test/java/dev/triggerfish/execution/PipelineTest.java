@@ -330,17 +330,8 @@ class PipelineTest {
         // must give them back: 20 replays of 100 events would otherwise hold 2,000 slots of the 256
         String type = "Room" + uid().replace("-", "");
         String path = "/room/" + type;
-        int trigger = trigger("""
-                {"name": "room", "trigger_type": "model_created", "model_type": "%s",
-                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
-                .formatted(type, sink.url(path)));
-        StringBuilder batch = new StringBuilder("[");
-        for (int i = 0; i < 100; i++) {
-            batch.append(i == 0 ? "" : ",").append("{\"event_id\": \"").append(type).append('-').append(i)
-                    .append("\", \"event\": \"created\", \"entity_type\": \"").append(type).append("\", \"entity_id\": ").append(i)
-                    .append(", \"record\": {}}");
-        }
-        String events = batch.append(']').toString();
+        int trigger = entityIdWebhook(type, path);
+        String events = events(type, 0, 100, true);
         for (int i = 0; i < 21; i++) {
             api().body(events).post("/api/events").then().statusCode(202).body("accepted", org.hamcrest.Matchers.equalTo(100));
         }
@@ -459,10 +450,7 @@ class PipelineTest {
     void cutDatabaseConnectionsAreReopenedAndNoEventIsLost() {
         String type = "Cut" + uid().replace("-", "");
         String path = "/cut/" + type;
-        int trigger = trigger("""
-                {"name": "cut", "trigger_type": "model_created", "model_type": "%s",
-                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
-                .formatted(type, sink.url(path)));
+        int trigger = entityIdWebhook(type, path);
         // every connection of the service, the LISTEN one included, is cut
         pool.query("select pg_terminate_backend(pid) from pg_stat_activity where pid <> pg_backend_pid() and backend_type = 'client backend'")
                 .execute().await().indefinitely();
@@ -608,12 +596,29 @@ class PipelineTest {
     }
 
     String events(String type, int from, int to) {
+        return events(type, from, to, false);
+    }
+
+    /** A batch of created events for entities {@code from} to {@code to - 1}; with {@code ids}, each carries an event_id. */
+    String events(String type, int from, int to, boolean ids) {
         StringBuilder batch = new StringBuilder("[");
         for (int i = from; i < to; i++) {
-            batch.append(i == from ? "" : ",").append("{\"event\": \"created\", \"entity_type\": \"").append(type)
+            batch.append(i == from ? "" : ",").append("{");
+            if (ids) {
+                batch.append("\"event_id\": \"").append(type).append('-').append(i).append("\", ");
+            }
+            batch.append("\"event\": \"created\", \"entity_type\": \"").append(type)
                     .append("\", \"entity_id\": ").append(i).append(", \"record\": {}}");
         }
         return batch.append("]").toString();
+    }
+
+    /** A webhook trigger on created {@code type} records that posts {"id": entity id} to the sink's {@code path}. */
+    int entityIdWebhook(String type, String path) {
+        return trigger("""
+                {"name": "entity id webhook", "trigger_type": "model_created", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
+                .formatted(type, sink.url(path)));
     }
 
     @Test

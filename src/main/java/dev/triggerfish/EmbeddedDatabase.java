@@ -55,9 +55,7 @@ final class EmbeddedDatabase {
 
     /** The directory of Triggerfish's own data. */
     static Path dataDir() {
-        return setting("triggerfish.data-dir")
-                .map(Path::of)
-                .orElse(Path.of(System.getProperty("user.home"), ".triggerfish"));
+        return DataDirectory.of(setting("triggerfish.data-dir"));
     }
 
     /** A setting read before Quarkus starts: a system property, or its environment variable form. */

@@ -1,7 +1,9 @@
 package dev.triggerfish.api;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +12,17 @@ import java.util.Optional;
 public interface ApiConfig {
 
     /**
-     * Keys accepted in {@code Authorization: Bearer <key>} or {@code X-API-Key}. When none is set, one
-     * is generated at first start and written to {@code <triggerfish.data-dir>/api-key} (never logged).
+     * Bootstrap keys, accepted with every scope in {@code Authorization: Bearer <key>} or
+     * {@code X-API-Key}. When none is set, one is generated at first start and written to
+     * {@code <triggerfish.data-dir>/api-key} (never logged).
      */
     Optional<List<String>> keys();
+
+    /** {@code permit} (default) or {@code authenticated}: whether {@code /q/metrics} and {@code /q/openapi} need a key. */
+    @WithDefault("permit")
+    String operationsPolicy();
+
+    /** How often every replica reads the stored keys again, besides the notification a change sends. */
+    @WithDefault("30s")
+    Duration keyRefresh();
 }

@@ -85,6 +85,24 @@ public class ProblemMapper {
         return t;
     }
 
+    /**
+     * Writes a problem+json answer straight onto a Vert.x request, for answers given before any resource
+     * runs (authentication); {@code headerAndValue} are extra header name/value pairs.
+     */
+    static void write(io.vertx.ext.web.RoutingContext context, int status, String title, String detail, List<FieldError> errors,
+                      String... headerAndValue) {
+        ProblemBody body = new ProblemBody("about:blank", title, status, detail, context.request().path(), errors);
+        io.vertx.core.http.HttpServerResponse response = context.response();
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader("Content-Type", ProblemBody.MEDIA_TYPE);
+        for (int i = 0; i + 1 < headerAndValue.length; i += 2) {
+            response.putHeader(headerAndValue[i], headerAndValue[i + 1]);
+        }
+        response.end(dev.triggerfish.event.JsonText.write(body));
+    }
+
     static Response respond(int status, String title, String detail, HttpServerRequest request, List<FieldError> errors) {
         ProblemBody body = new ProblemBody("about:blank", title, status, detail, request == null ? null : request.path(), errors);
         return Response.status(status).type(ProblemBody.MEDIA_TYPE).entity(body).build();

@@ -1,5 +1,8 @@
 package dev.triggerfish.trigger;
 
+import dev.triggerfish.api.RequiresScope;
+import dev.triggerfish.api.Scope;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.Etags;
 import dev.triggerfish.api.Paging;
@@ -32,15 +35,23 @@ public class TriggerResource {
     private final TriggerExplainer explainer;
     private final TriggerCatalog catalog;
 
-    public TriggerResource(TriggerService service, TriggerExplainer explainer, TriggerCatalog catalog) {
+    private final SecurityIdentity caller;
+
+    public TriggerResource(TriggerService service, TriggerExplainer explainer, TriggerCatalog catalog, SecurityIdentity caller) {
         this.service = service;
         this.explainer = explainer;
         this.catalog = catalog;
+        this.caller = caller;
+    }
+
+    /** Who makes this change: the name of the API key, recorded in the audit trail. */
+    private String actor() {
+        return caller.getPrincipal().getName();
     }
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
-        return service.create(required(body))
+        return service.create(required(body), actor())
                 .call(catalog::reload)
                 .map(trigger -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(trigger.id)).build())
                         .tag(Etags.of(trigger.version))
@@ -67,32 +78,32 @@ public class TriggerResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.replace(id, required(body), Etags.expectedVersion(ifMatch)).call(catalog::reload).map(TriggerResource::ok);
+        return service.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).map(TriggerResource::ok);
     }
 
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public Uni<Response> patch(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.patch(id, required(body), Etags.expectedVersion(ifMatch)).call(catalog::reload).map(TriggerResource::ok);
+        return service.patch(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).map(TriggerResource::ok);
     }
 
     @DELETE
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
-        return service.delete(id, Etags.expectedVersion(ifMatch)).call(catalog::reload).map(ignored -> Response.noContent().build());
+        return service.delete(id, Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).map(ignored -> Response.noContent().build());
     }
 
     @POST
     @Path("{id}/activate")
     public Uni<Response> activate(@PathParam("id") long id) {
-        return service.setActive(id, true).call(catalog::reload).map(TriggerResource::ok);
+        return service.setActive(id, true, actor()).call(catalog::reload).map(TriggerResource::ok);
     }
 
     @POST
     @Path("{id}/deactivate")
     public Uni<Response> deactivate(@PathParam("id") long id) {
-        return service.setActive(id, false).call(catalog::reload).map(TriggerResource::ok);
+        return service.setActive(id, false, actor()).call(catalog::reload).map(TriggerResource::ok);
     }
 
     /**
@@ -102,6 +113,7 @@ public class TriggerResource {
      */
     @POST
     @Path("{id}/explain")
+    @RequiresScope(Scope.READ)
     public Uni<Map<String, Object>> explain(@PathParam("id") long id, Map<String, Object> body) {
         return service.get(id).flatMap(trigger -> explainer.explain(trigger, required(body)));
     }

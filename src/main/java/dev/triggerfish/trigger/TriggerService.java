@@ -3,6 +3,7 @@ package dev.triggerfish.trigger;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.Paging;
+import dev.triggerfish.audit.AuditLog;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -23,13 +24,15 @@ import java.util.Map;
 @ApplicationScoped
 public class TriggerService {
     private final ActionRegistry actions;
+    private final AuditLog audit;
 
-    public TriggerService(ActionRegistry actions) {
+    public TriggerService(ActionRegistry actions, AuditLog audit) {
         this.actions = actions;
+        this.audit = audit;
     }
 
     @WithTransaction
-    public Uni<EventTrigger> create(Map<String, Object> body) {
+    public Uni<EventTrigger> create(Map<String, Object> body, String actor) {
         return Uni.createFrom().item(() -> TriggerDefinition.from(body, actions))
                 .map(definition -> {
                     EventTrigger trigger = new EventTrigger();
@@ -37,6 +40,7 @@ public class TriggerService {
                     return trigger;
                 })
                 .call(trigger -> trigger.persistAndFlush())
+                .call(trigger -> audited(actor, "created", trigger, null))
                 .call(TriggerService::announce);
     }
 
@@ -70,43 +74,65 @@ public class TriggerService {
 
     /** PUT: the body is the whole new definition. */
     @WithTransaction
-    public Uni<EventTrigger> replace(long id, Map<String, Object> body, Integer expectedVersion) {
+    public Uni<EventTrigger> replace(long id, Map<String, Object> body, Integer expectedVersion, String actor) {
+        Map<String, Object> before = new HashMap<>();
         return Uni.createFrom().item(() -> TriggerDefinition.from(body, actions))
                 .flatMap(definition -> locked(id, expectedVersion, body)
+                        .invoke(trigger -> before.putAll(trigger.toJson()))
                         .invoke(trigger -> trigger.apply(definition)))
                 .call(() -> Panache.flush())
+                .call(trigger -> audited(actor, "updated", trigger, before))
                 .call(TriggerService::announce);
     }
 
     /** PATCH: a JSON merge patch (RFC 7386) on the trigger's JSON; the result is validated whole. */
     @WithTransaction
-    public Uni<EventTrigger> patch(long id, Map<String, Object> patch, Integer expectedVersion) {
+    public Uni<EventTrigger> patch(long id, Map<String, Object> patch, Integer expectedVersion, String actor) {
+        Map<String, Object> before = new HashMap<>();
         return locked(id, expectedVersion, patch)
                 .invoke(trigger -> {
+                    before.putAll(trigger.toJson());
                     Map<String, Object> merged = MergePatch.apply(editable(trigger), patch);
                     trigger.apply(TriggerDefinition.from(merged, actions));
                 })
                 .call(() -> Panache.flush())
+                .call(trigger -> audited(actor, "updated", trigger, before))
                 .call(TriggerService::announce);
     }
 
     @WithTransaction
-    public Uni<EventTrigger> setActive(long id, boolean active) {
+    public Uni<EventTrigger> setActive(long id, boolean active, String actor) {
         return locked(id, null, Map.of())
                 .invoke(trigger -> {
                     trigger.isActive = active;
                     trigger.updatedAt = java.time.OffsetDateTime.now();
                 })
                 .call(() -> Panache.flush())
+                .call(trigger -> Panache.getSession().flatMap(session -> audit.record(session, actor, active ? "activated" : "deactivated",
+                        "trigger", String.valueOf(trigger.id), Map.of("is_active", active, "version", trigger.version))))
                 .call(TriggerService::announce);
     }
 
     @WithTransaction
-    public Uni<Void> delete(long id, Integer expectedVersion) {
+    public Uni<Void> delete(long id, Integer expectedVersion, String actor) {
+        Map<String, Object> before = new HashMap<>();
         return locked(id, expectedVersion, Map.of())
+                .invoke(trigger -> before.putAll(trigger.toJson()))
                 .call(trigger -> trigger.delete())
+                .call(trigger -> Panache.getSession().flatMap(session -> audit.record(session, actor, "deleted", "trigger",
+                        String.valueOf(id), Map.of("before", before))))
                 .call(TriggerService::announce)
                 .replaceWithVoid();
+    }
+
+    /** The audit entry of a created or updated trigger, in the change's transaction. */
+    private Uni<Void> audited(String actor, String action, EventTrigger trigger, Map<String, Object> before) {
+        Map<String, Object> change = new LinkedHashMap<>();
+        if (before != null) {
+            change.put("before", before);
+        }
+        change.put("after", trigger.toJson());
+        return Panache.getSession().flatMap(session -> audit.record(session, actor, action, "trigger", String.valueOf(trigger.id), change));
     }
 
     /** The trigger, checked against the version the client expects (If-Match header, or {@code version} in the body). */

@@ -48,6 +48,8 @@ class FirstRunIT {
         env.keySet().removeIf(k -> k.startsWith("TRIGGERFISH_") || k.startsWith("QUARKUS_"));
         env.put("HOME", HOME.toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // the one setting: metrics keyed as well (open by default), to see the configuration take effect
+        env.put("TRIGGERFISH_API_OPERATIONS_POLICY", "authenticated");
         service = pb.start();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
             assertTrue(service.isAlive(), "the service exited; see target/first-run-it/service.log");
@@ -79,6 +81,15 @@ class FirstRunIT {
         assertEquals(200, RawHttp.send(port, "GET", "/api/event-triggers", "Authorization: Bearer " + key, null).status());
         assertEquals(401, RawHttp.send(port, "GET", "/api/event-triggers", null, null).status());
         assertEquals(401, RawHttp.send(port, "GET", "/api/event-triggers", "Authorization: Bearer " + key + "x", null).status());
+    }
+
+    @Test
+    void metricsCanBeKeyedByConfigurationWhileProbesStayOpen() throws IOException {
+        String key = Files.readString(HOME.resolve(".triggerfish/api-key")).trim();
+        assertEquals(401, RawHttp.send(port, "GET", "/q/metrics", null, null).status());
+        assertEquals(401, RawHttp.send(port, "GET", "/q/openapi", null, null).status());
+        assertEquals(200, RawHttp.send(port, "GET", "/q/metrics", "X-API-Key: " + key, null).status());
+        assertEquals(200, RawHttp.send(port, "GET", "/q/health/live", null, null).status());
     }
 
     @Test

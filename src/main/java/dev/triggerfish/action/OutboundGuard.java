@@ -83,7 +83,16 @@ final class OutboundGuard {
                 }
             }
         }
-        return Decision.to(addresses.get(0));
+        return Decision.to(withoutName(addresses.get(0)));
+    }
+
+    /** The address alone: the connection is made to it, never to a name it still carries. */
+    private static InetAddress withoutName(InetAddress address) {
+        try {
+            return InetAddress.getByAddress(address.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** Whether {@code address} is not on the public internet: loopback, private, link-local, reserved, or such an IPv4 address inside IPv6. */

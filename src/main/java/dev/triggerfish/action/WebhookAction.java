@@ -5,9 +5,11 @@ import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
@@ -16,8 +18,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,12 +31,22 @@ import java.util.Set;
 /**
  * {@code webhook}: an HTTP call with templated URL, headers and body. Any non-2xx answer is a
  * failure; status and latency are recorded; {@code Idempotency-Key} is the execution id and step, the
- * same on every attempt. Internal addresses are refused unless configured (SSRF guard).
+ * same on every attempt. Internal addresses are refused unless configured (SSRF guard, {@link
+ * OutboundGuard}): a name is resolved once and the call connects to the checked address, keeping the
+ * name for the Host header and TLS. With a signing secret the call carries Standard Webhooks headers
+ * ({@link WebhookSignature}).
  */
 @Singleton
 public class WebhookAction implements ActionHandler {
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-    private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+    private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key",
+            WebhookSignature.SIGNATURE);
+    private static final Set<String> SIGNATURE_HEADERS = Set.of(WebhookSignature.ID, WebhookSignature.TIMESTAMP, WebhookSignature.SIGNATURE);
+
+    /** Name lookups (blocking; run on a worker). Tests put their own here: they never resolve names through DNS. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     @Inject
     Vertx vertx;
@@ -45,6 +59,8 @@ public class WebhookAction implements ActionHandler {
 
     @Inject
     TargetGuards guards;
+
+    Resolver resolver = InetAddress::getAllByName;
 
     private volatile WebClient client;
 
@@ -65,6 +81,32 @@ public class WebhookAction implements ActionHandler {
         }
         action.optionalStringMap("headers");
         action.optionalInt("timeout_seconds", 1, 300);
+        checkSigningSecret(action);
+    }
+
+    /** {@code signing_secret} names a configured secret; its value never appears in a trigger. */
+    private void checkSigningSecret(ConfigCheck action) {
+        Object name = action.object().get("signing_secret");
+        if (name == null) {
+            return;
+        }
+        if (!(name instanceof String s) || s.isBlank()) {
+            action.error("signing_secret", "must be the name of a configured secret");
+        } else if (secrets != null && !secrets.has(s)) {
+            action.error("signing_secret", "names no configured secret: set triggerfish.secret." + s
+                    + " (or TRIGGERFISH_SECRET_" + s.toUpperCase(Locale.ROOT) + ") to whsec_<base64 key>");
+        } else if (secrets != null && signingKeyProblem(secrets.values().get(s)) != null) {
+            action.error("signing_secret", "the secret '" + s + "' " + signingKeyProblem(secrets.values().get(s)));
+        }
+    }
+
+    private static String signingKeyProblem(String value) {
+        try {
+            WebhookSignature.keys(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "is not a signing secret: " + e.getMessage();
+        }
     }
 
     private static void checkUrl(ConfigCheck action, String url) {
@@ -74,10 +116,14 @@ public class WebhookAction implements ActionHandler {
         try {
             URI uri = new URI(url.replaceAll("\\{\\{[^}]*}}|\\{[a-z_]+}", "x"));
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String host = hostOf(uri);
+            String misspelled = host == null ? null : OutboundGuard.misspelledNumber(host);
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 action.error("url", "must be an absolute http or https URL");
+            } else if (misspelled != null) {
+                action.error("url", misspelled);
             } else if (uri.getHost() == null) {
-                action.error("url", "has no host");
+                action.error("url", "has no valid host");
             }
         } catch (URISyntaxException e) {
             action.error("url", "is not a valid URL: " + e.getReason());
@@ -99,26 +145,120 @@ public class WebhookAction implements ActionHandler {
             headers.put("Content-Type", body instanceof String ? "text/plain; charset=utf-8" : "application/json");
         }
         long timeoutMs = ctx.action().get("timeout_seconds") instanceof Number n ? n.longValue() * 1000 : config.timeout().toMillis();
-        Map<String, Object> request = requestSummary(method, url, headers, payload);
         URI target;
         try {
             target = new URI(url);
         } catch (URISyntaxException e) {
-            return Uni.createFrom().item(StepResult.failed("the rendered URL is not valid: " + e.getReason(), Map.of("request", request)));
+            return Uni.createFrom().item(StepResult.failed("the rendered URL is not valid: " + e.getReason(),
+                    Map.of("request", requestSummary(method, url, headers, payload, null))));
         }
-        return guard(target)
-                .flatMap(refusal -> refusal != null
-                        ? Uni.createFrom().item(StepResult.failed(refusal, Map.of("request", request)))
-                        : send(method, url, headers, payload, timeoutMs, request, target));
+        String problem = targetProblem(target);
+        String signingName = null;
+        if (problem == null) {
+            try {
+                signingName = signingSecretName(ctx, target);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+        }
+        if (signingName != null) {
+            headers.keySet().removeIf(h -> SIGNATURE_HEADERS.contains(h.toLowerCase(Locale.ROOT))); // ours, not the action's
+        }
+        Map<String, Object> request = requestSummary(method, url, headers, payload, signingName);
+        if (problem == null && signingName != null) {
+            problem = signingProblem(signingName);
+        }
+        if (problem != null) {
+            return Uni.createFrom().item(StepResult.failed(problem, Map.of("request", request)));
+        }
+        Call call = new Call(method, target, headers, payload, timeoutMs, request,
+                signingName == null ? null : secrets.values().get(signingName), ctx.idempotencyKey());
+        return resolve(target)
+                .flatMap(decision -> decision.refusal() != null
+                        ? Uni.createFrom().item(StepResult.failed(decision.refusal(), Map.of("request", request)))
+                        : send(call, decision.address()));
     }
 
-    private Uni<StepResult> send(String method, String url, Map<String, String> headers, String payload, long timeoutMs,
-                                 Map<String, Object> request, URI target) {
+    /** One outbound call as rendered: {@code signing} is the configured secret value (never recorded), or null. */
+    private record Call(String method, URI target, Map<String, String> headers, String payload, long timeoutMs,
+                        Map<String, Object> request, String signing, String webhookId) {
+    }
+
+    /** Why the rendered URL may not be called whatever it resolves to, or null. Holds with any guard setting. */
+    private static String targetProblem(URI target) {
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        String host = hostOf(target);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "the rendered URL is not an absolute http or https URL";
+        }
+        if (host == null || host.isEmpty()) {
+            return "the URL has no host";
+        }
+        String misspelled = OutboundGuard.misspelledNumber(host);
+        if (misspelled != null) {
+            return "refused: " + misspelled;
+        }
+        return target.getHost() == null ? "the URL has no valid host" : null;
+    }
+
+    /** The host of a URL as written (IPv6 in brackets), also where {@link URI} finds no server-based host ({@code 127.1}). */
+    static String hostOf(URI uri) {
+        if (uri.getHost() != null) {
+            return uri.getHost();
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return null;
+        }
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        if (hostPort.startsWith("[")) {
+            int end = hostPort.indexOf(']');
+            return end < 0 ? hostPort : hostPort.substring(0, end + 1);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        return colon >= 0 ? hostPort.substring(0, colon) : hostPort;
+    }
+
+    /** The secret that signs this call: the action's {@code signing_secret}, else the one configured for its host (or host:port). */
+    private String signingSecretName(ActionContext ctx, URI target) {
+        if (ctx.action().get("signing_secret") instanceof String name && !name.isBlank()) {
+            return name;
+        }
+        Map<String, String> byTarget = WebhookConfig.signingByTarget(config.signingSecrets().orElse(List.of()));
+        String host = target.getHost().toLowerCase(Locale.ROOT);
+        String name = byTarget.get(host + ":" + port(target));
+        return name != null ? name : byTarget.get(host);
+    }
+
+    private String signingProblem(String name) {
+        if (!secrets.has(name)) {
+            return "the signing secret '" + name + "' is not configured (triggerfish.secret." + name + ")";
+        }
+        String problem = signingKeyProblem(secrets.values().get(name));
+        return problem == null ? null : "the signing secret '" + name + "' " + problem;
+    }
+
+    private Uni<StepResult> send(Call call, InetAddress address) {
+        URI target = call.target();
+        int port = port(target);
+        // connect to exactly the checked address; the URL's host stays the Host header, the TLS SNI and the name the certificate must match
+        SocketAddress server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, port));
+        RequestOptions options = new RequestOptions()
+                .setHost(target.getHost())
+                .setPort(port)
+                .setURI(pathAndQuery(target))
+                .setSsl("https".equalsIgnoreCase(target.getScheme()));
         long started = System.nanoTime();
-        Uni<HttpResponse<Buffer>> call = Uni.createFrom().deferred(() -> {
-            HttpRequest<Buffer> http = client().requestAbs(HttpMethod.valueOf(method), url).timeout(timeoutMs);
-            headers.forEach(http::putHeader);
-            return (payload == null ? http.send() : http.sendBuffer(Buffer.buffer(payload)))
+        Uni<HttpResponse<Buffer>> attempt = Uni.createFrom().deferred(() -> {
+            HttpRequest<Buffer> http = client().request(HttpMethod.valueOf(call.method()), server, options).timeout(call.timeoutMs());
+            call.headers().forEach(http::putHeader);
+            if (call.signing() != null) {
+                long now = System.currentTimeMillis() / 1000; // each attempt is signed with its own time
+                http.putHeader(WebhookSignature.ID, call.webhookId());
+                http.putHeader(WebhookSignature.TIMESTAMP, Long.toString(now));
+                http.putHeader(WebhookSignature.SIGNATURE, WebhookSignature.sign(call.signing(), call.webhookId(), now, call.payload()));
+            }
+            return (call.payload() == null ? http.send() : http.sendBuffer(Buffer.buffer(call.payload())))
                     .onFailure().transform(TransientFault::new)
                     .invoke(response -> {
                         int status = response.statusCode();
@@ -127,9 +267,11 @@ public class WebhookAction implements ActionHandler {
                         }
                     });
         });
-        return guards.of(hostAndPort(target)).get(() -> call)
+        Map<String, Object> request = new LinkedHashMap<>(call.request());
+        request.put("address", address.getHostAddress());
+        return guards.of(target.getHost().toLowerCase(Locale.ROOT) + ":" + port).get(() -> attempt)
                 .map(response -> outcome(response, request, elapsed(started)))
-                .onFailure().recoverWithItem(e -> failure(e, request, timeoutMs, elapsed(started)));
+                .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)));
     }
 
     private StepResult failure(Throwable e, Map<String, Object> request, long timeoutMs, long latencyMs) {
@@ -147,9 +289,13 @@ public class WebhookAction implements ActionHandler {
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    private static String hostAndPort(URI target) {
-        int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-        return target.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+    private static int port(URI target) {
+        return target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+    }
+
+    private static String pathAndQuery(URI target) {
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        return target.getRawQuery() == null ? path : path + "?" + target.getRawQuery();
     }
 
     private StepResult outcome(HttpResponse<Buffer> response, Map<String, Object> request, long latencyMs) {
@@ -173,32 +319,34 @@ public class WebhookAction implements ActionHandler {
         return StepResult.failed("HTTP " + status + " from " + request.get("url"), output);
     }
 
-    /** Null when the target may be called, else why not. Name resolution blocks, so it runs on a worker. */
-    private Uni<String> guard(URI target) {
+    /**
+     * The one address to call: a literal as written, a name resolved once (on a worker: the lookup
+     * blocks) and every address it resolves to checked, unless internal addresses are allowed.
+     */
+    private Uni<OutboundGuard.Decision> resolve(URI target) {
         String host = target.getHost();
-        if (host == null) {
-            return Uni.createFrom().item("the URL has no host");
+        boolean allowInternal = config.allowPrivateNetworks()
+                || config.allowedHosts().orElse(List.of()).contains(host.toLowerCase(Locale.ROOT));
+        InetAddress literal = OutboundGuard.literal(host);
+        if (literal != null) {
+            return Uni.createFrom().item(OutboundGuard.choose(host, List.of(literal), allowInternal));
         }
-        if (config.allowPrivateNetworks() || config.allowedHosts().orElse(List.of()).contains(host.toLowerCase(Locale.ROOT))) {
-            return Uni.createFrom().nullItem();
-        }
-        return vertx.executeBlocking(() -> {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (OutboundGuard.isInternal(address)) {
-                    return "refused: " + host + " resolves to the internal address " + address.getHostAddress()
-                            + " (allow it with triggerfish.webhook.allowed-hosts or triggerfish.webhook.allow-private-networks)";
-                }
-            }
-            return (String) null;
-        }, false).onFailure().recoverWithItem(e -> "cannot resolve " + host + ": " + e.getMessage());
+        return vertx.executeBlocking(() -> List.of(resolver.resolve(host)), false)
+                .map(addresses -> OutboundGuard.choose(host, addresses, allowInternal))
+                .onFailure().recoverWithItem(e -> OutboundGuard.Decision.refused("cannot resolve " + host + ": " + e.getMessage()));
     }
 
-    private Map<String, Object> requestSummary(String method, String url, Map<String, String> headers, String payload) {
+    private Map<String, Object> requestSummary(String method, String url, Map<String, String> headers, String payload, String signingName) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("method", method);
         summary.put("url", secrets.redact(url));
         Map<String, String> shown = new LinkedHashMap<>();
         headers.forEach((name, value) -> shown.put(name, SENSITIVE_HEADERS.contains(name.toLowerCase(Locale.ROOT)) ? "***" : secrets.redact(value)));
+        if (signingName != null) {
+            shown.put(WebhookSignature.ID, headers.get("Idempotency-Key"));
+            shown.put(WebhookSignature.SIGNATURE, "***");
+            summary.put("signed_with", signingName);
+        }
         summary.put("headers", shown);
         if (payload != null) {
             summary.put("body", secrets.redact(truncate(payload, config.recordedBodyLimit())));

@@ -84,7 +84,10 @@ public class WebhookAction implements ActionHandler {
         checkSigningSecret(action);
     }
 
-    /** {@code signing_secret} names a configured secret; its value never appears in a trigger. */
+    /**
+     * {@code signing_secret} names a configured secret; its value never appears in a trigger. (A handler
+     * made without CDI, for plain-Java checks, knows no secrets and checks only the field's type.)
+     */
     private void checkSigningSecret(ConfigCheck action) {
         Object name = action.object().get("signing_secret");
         if (name == null) {
@@ -240,17 +243,9 @@ public class WebhookAction implements ActionHandler {
 
     private Uni<StepResult> send(Call call, InetAddress address) {
         URI target = call.target();
-        int port = port(target);
-        // connect to exactly the checked address; the URL's host stays the Host header, the TLS SNI and the name the certificate must match
-        SocketAddress server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, port));
-        RequestOptions options = new RequestOptions()
-                .setHost(target.getHost())
-                .setPort(port)
-                .setURI(pathAndQuery(target))
-                .setSsl("https".equalsIgnoreCase(target.getScheme()));
         long started = System.nanoTime();
         Uni<HttpResponse<Buffer>> attempt = Uni.createFrom().deferred(() -> {
-            HttpRequest<Buffer> http = client().request(HttpMethod.valueOf(call.method()), server, options).timeout(call.timeoutMs());
+            HttpRequest<Buffer> http = pinned(client(), HttpMethod.valueOf(call.method()), target, address).timeout(call.timeoutMs());
             call.headers().forEach(http::putHeader);
             if (call.signing() != null) {
                 long now = System.currentTimeMillis() / 1000; // each attempt is signed with its own time
@@ -269,7 +264,7 @@ public class WebhookAction implements ActionHandler {
         });
         Map<String, Object> request = new LinkedHashMap<>(call.request());
         request.put("address", address.getHostAddress());
-        return guards.of(target.getHost().toLowerCase(Locale.ROOT) + ":" + port).get(() -> attempt)
+        return guards.of(target.getHost().toLowerCase(Locale.ROOT) + ":" + port(target)).get(() -> attempt)
                 .map(response -> outcome(response, request, elapsed(started)))
                 .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)));
     }
@@ -287,6 +282,20 @@ public class WebhookAction implements ActionHandler {
 
     private static long elapsed(long started) {
         return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    /**
+     * A request to {@code target} that connects to exactly {@code address} (no lookup of its own), while
+     * the URL's host stays the Host header, the TLS SNI and the name the server's certificate must match.
+     */
+    static HttpRequest<Buffer> pinned(WebClient client, HttpMethod method, URI target, InetAddress address) {
+        int port = port(target);
+        SocketAddress server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, port));
+        return client.request(method, server, new RequestOptions()
+                .setHost(target.getHost())
+                .setPort(port)
+                .setURI(pathAndQuery(target))
+                .setSsl("https".equalsIgnoreCase(target.getScheme())));
     }
 
     private static int port(URI target) {

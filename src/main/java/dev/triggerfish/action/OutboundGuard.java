@@ -36,13 +36,13 @@ final class OutboundGuard {
 
     /**
      * Why {@code host} (as a URL writes it, IPv6 in brackets) is a number in a spelling that is not
-     * canonical, or null when it is a canonical address or a name. A host whose last label is a number
+     * canonical, said of the URL ("has a numeric host…"), or null when it is a canonical address or a name. A host whose last label is a number
      * (decimal, or hex with {@code 0x}) is an IPv4 address to URL parsers and resolvers, whatever the
      * rest of it is.
      */
     static String misspelledNumber(String host) {
         if (host.startsWith("[") || host.contains(":")) {
-            return ipv6(host) == null ? "the host '" + host + "' is not a valid IPv6 address (no zone, an IPv4 part as a.b.c.d)" : null;
+            return ipv6(host) == null ? "has the host '" + host + "', not a valid IPv6 address (in brackets, no zone, an IPv4 part as a.b.c.d)" : null;
         }
         String[] labels = host.split("\\.", -1);
         String last = labels[labels.length - 1];
@@ -53,7 +53,7 @@ final class OutboundGuard {
             return null;
         }
         return ipv4(host) != null ? null
-                : "the host '" + host + "' is a number in a non-canonical spelling (parsers disagree on what it means):"
+                : "has a numeric host in a non-canonical spelling, '" + host + "' (parsers disagree on what it means):"
                   + " write an IPv4 address as a.b.c.d in decimal without leading zeros, or use a name";
     }
 

@@ -5,11 +5,9 @@ import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
@@ -18,7 +16,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -117,16 +114,9 @@ public class WebhookAction implements ActionHandler {
             return;
         }
         try {
-            URI uri = new URI(url.replaceAll("\\{\\{[^}]*}}|\\{[a-z_]+}", "x"));
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            String host = hostOf(uri);
-            String misspelled = host == null ? null : OutboundGuard.misspelledNumber(host);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                action.error("url", "must be an absolute http or https URL");
-            } else if (misspelled != null) {
-                action.error("url", misspelled);
-            } else if (uri.getHost() == null) {
-                action.error("url", "has no valid host");
+            String problem = WebhookTarget.problem(new URI(url.replaceAll("\\{\\{[^}]*}}|\\{[a-z_]+}", "x")));
+            if (problem != null) {
+                action.error("url", problem);
             }
         } catch (URISyntaxException e) {
             action.error("url", "is not a valid URL: " + e.getReason());
@@ -148,14 +138,15 @@ public class WebhookAction implements ActionHandler {
             headers.put("Content-Type", body instanceof String ? "text/plain; charset=utf-8" : "application/json");
         }
         long timeoutMs = ctx.action().get("timeout_seconds") instanceof Number n ? n.longValue() * 1000 : config.timeout().toMillis();
-        URI target;
+        WebhookTarget target;
         try {
-            target = new URI(url);
+            target = new WebhookTarget(new URI(url));
         } catch (URISyntaxException e) {
             return Uni.createFrom().item(StepResult.failed("the rendered URL is not valid: " + e.getReason(),
                     Map.of("request", requestSummary(method, url, headers, payload, null))));
         }
-        String problem = targetProblem(target);
+        String problem = WebhookTarget.problem(target.uri());
+        problem = problem == null ? null : "the rendered URL " + problem;
         String signingName = null;
         if (problem == null) {
             try {
@@ -183,54 +174,18 @@ public class WebhookAction implements ActionHandler {
     }
 
     /** One outbound call as rendered: {@code signing} is the configured secret value (never recorded), or null. */
-    private record Call(String method, URI target, Map<String, String> headers, String payload, long timeoutMs,
+    private record Call(String method, WebhookTarget target, Map<String, String> headers, String payload, long timeoutMs,
                         Map<String, Object> request, String signing, String webhookId) {
     }
 
-    /** Why the rendered URL may not be called whatever it resolves to, or null. Holds with any guard setting. */
-    private static String targetProblem(URI target) {
-        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-        String host = hostOf(target);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return "the rendered URL is not an absolute http or https URL";
-        }
-        if (host == null || host.isEmpty()) {
-            return "the URL has no host";
-        }
-        String misspelled = OutboundGuard.misspelledNumber(host);
-        if (misspelled != null) {
-            return "refused: " + misspelled;
-        }
-        return target.getHost() == null ? "the URL has no valid host" : null;
-    }
-
-    /** The host of a URL as written (IPv6 in brackets), also where {@link URI} finds no server-based host ({@code 127.1}). */
-    static String hostOf(URI uri) {
-        if (uri.getHost() != null) {
-            return uri.getHost();
-        }
-        String authority = uri.getRawAuthority();
-        if (authority == null) {
-            return null;
-        }
-        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-        if (hostPort.startsWith("[")) {
-            int end = hostPort.indexOf(']');
-            return end < 0 ? hostPort : hostPort.substring(0, end + 1);
-        }
-        int colon = hostPort.lastIndexOf(':');
-        return colon >= 0 ? hostPort.substring(0, colon) : hostPort;
-    }
-
     /** The secret that signs this call: the action's {@code signing_secret}, else the one configured for its host (or host:port). */
-    private String signingSecretName(ActionContext ctx, URI target) {
+    private String signingSecretName(ActionContext ctx, WebhookTarget target) {
         if (ctx.action().get("signing_secret") instanceof String name && !name.isBlank()) {
             return name;
         }
         Map<String, String> byTarget = WebhookConfig.signingByTarget(config.signingSecrets().orElse(List.of()));
-        String host = target.getHost().toLowerCase(Locale.ROOT);
-        String name = byTarget.get(host + ":" + port(target));
-        return name != null ? name : byTarget.get(host);
+        String name = byTarget.get(target.key());
+        return name != null ? name : byTarget.get(target.host().toLowerCase(Locale.ROOT));
     }
 
     private String signingProblem(String name) {
@@ -242,10 +197,10 @@ public class WebhookAction implements ActionHandler {
     }
 
     private Uni<StepResult> send(Call call, InetAddress address) {
-        URI target = call.target();
+        WebhookTarget target = call.target();
         long started = System.nanoTime();
         Uni<HttpResponse<Buffer>> attempt = Uni.createFrom().deferred(() -> {
-            HttpRequest<Buffer> http = pinned(client(), HttpMethod.valueOf(call.method()), target, address).timeout(call.timeoutMs());
+            HttpRequest<Buffer> http = target.pinned(client(), HttpMethod.valueOf(call.method()), address).timeout(call.timeoutMs());
             call.headers().forEach(http::putHeader);
             if (call.signing() != null) {
                 long now = System.currentTimeMillis() / 1000; // each attempt is signed with its own time
@@ -264,7 +219,7 @@ public class WebhookAction implements ActionHandler {
         });
         Map<String, Object> request = new LinkedHashMap<>(call.request());
         request.put("address", address.getHostAddress());
-        return guards.of(target.getHost().toLowerCase(Locale.ROOT) + ":" + port(target)).get(() -> attempt)
+        return guards.of(target.key()).get(() -> attempt)
                 .map(response -> outcome(response, request, elapsed(started)))
                 .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)));
     }
@@ -282,29 +237,6 @@ public class WebhookAction implements ActionHandler {
 
     private static long elapsed(long started) {
         return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    /**
-     * A request to {@code target} that connects to exactly {@code address} (no lookup of its own), while
-     * the URL's host stays the Host header, the TLS SNI and the name the server's certificate must match.
-     */
-    static HttpRequest<Buffer> pinned(WebClient client, HttpMethod method, URI target, InetAddress address) {
-        int port = port(target);
-        SocketAddress server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, port));
-        return client.request(method, server, new RequestOptions()
-                .setHost(target.getHost())
-                .setPort(port)
-                .setURI(pathAndQuery(target))
-                .setSsl("https".equalsIgnoreCase(target.getScheme())));
-    }
-
-    private static int port(URI target) {
-        return target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-    }
-
-    private static String pathAndQuery(URI target) {
-        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
-        return target.getRawQuery() == null ? path : path + "?" + target.getRawQuery();
     }
 
     private StepResult outcome(HttpResponse<Buffer> response, Map<String, Object> request, long latencyMs) {
@@ -332,8 +264,8 @@ public class WebhookAction implements ActionHandler {
      * The one address to call: a literal as written, a name resolved once (on a worker: the lookup
      * blocks) and every address it resolves to checked, unless internal addresses are allowed.
      */
-    private Uni<OutboundGuard.Decision> resolve(URI target) {
-        String host = target.getHost();
+    private Uni<OutboundGuard.Decision> resolve(WebhookTarget target) {
+        String host = target.host();
         boolean allowInternal = config.allowPrivateNetworks()
                 || config.allowedHosts().orElse(List.of()).contains(host.toLowerCase(Locale.ROOT));
         InetAddress literal = OutboundGuard.literal(host);

@@ -70,13 +70,13 @@ class PinnedConnectionTest {
         vertx.closeAndAwait();
     }
 
-    static URI url(String host, String path) {
-        return URI.create("https://" + host + ":" + server.actualPort() + path);
+    static WebhookTarget url(String host, String path) {
+        return new WebhookTarget(URI.create("https://" + host + ":" + server.actualPort() + path));
     }
 
     @Test
     void theCallGoesToTheCheckedAddressWithTheNameAsSniHostAndCertificateName() {
-        HttpResponse<Buffer> response = WebhookAction.pinned(client, HttpMethod.GET, url("hooks.example.invalid", "/tls?a=1"), loopback)
+        HttpResponse<Buffer> response = url("hooks.example.invalid", "/tls?a=1").pinned(client, HttpMethod.GET, loopback)
                 .send().await().atMost(DEADLINE);
         assertEquals(200, response.statusCode());
         assertEquals("hooks.example.invalid hooks.example.invalid:" + server.actualPort() + " /tls?a=1", response.bodyAsString());
@@ -86,7 +86,7 @@ class PinnedConnectionTest {
     void aCertificateForAnotherNameIsRefusedThoughTheAddressIsTheSame() {
         // a DNS answer that pointed other.example.invalid at this server would not pass for it
         Exception e = assertThrows(Exception.class,
-                () -> WebhookAction.pinned(client, HttpMethod.GET, url("other.example.invalid", "/tls"), loopback).send().await().atMost(DEADLINE));
+                () -> url("other.example.invalid", "/tls").pinned(client, HttpMethod.GET, loopback).send().await().atMost(DEADLINE));
         Throwable root = e;
         while (root.getCause() != null) {
             root = root.getCause();

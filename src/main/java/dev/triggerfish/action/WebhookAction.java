@@ -142,35 +142,36 @@ public class WebhookAction implements ActionHandler {
         try {
             target = new WebhookTarget(new URI(url));
         } catch (URISyntaxException e) {
-            return Uni.createFrom().item(StepResult.failed("the rendered URL is not valid: " + e.getReason(),
-                    Map.of("request", requestSummary(method, url, headers, payload, null))));
+            return refused("the rendered URL is not valid: " + e.getReason(), requestSummary(method, url, headers, payload, null));
         }
         String problem = WebhookTarget.problem(target.uri());
-        problem = problem == null ? null : "the rendered URL " + problem;
-        String signingName = null;
-        if (problem == null) {
-            try {
-                signingName = signingSecretName(ctx, target);
-            } catch (IllegalArgumentException e) {
-                problem = e.getMessage();
-            }
+        if (problem != null) {
+            return refused("the rendered URL " + problem, requestSummary(method, url, headers, payload, null));
+        }
+        String signingName;
+        try {
+            signingName = signingSecretName(ctx, target);
+        } catch (IllegalArgumentException e) {
+            return refused(e.getMessage(), requestSummary(method, url, headers, payload, null));
         }
         if (signingName != null) {
             headers.keySet().removeIf(h -> SIGNATURE_HEADERS.contains(h.toLowerCase(Locale.ROOT))); // ours, not the action's
         }
         Map<String, Object> request = requestSummary(method, url, headers, payload, signingName);
-        if (problem == null && signingName != null) {
-            problem = signingProblem(signingName);
-        }
-        if (problem != null) {
-            return Uni.createFrom().item(StepResult.failed(problem, Map.of("request", request)));
+        String signingProblem = signingName == null ? null : signingProblem(signingName);
+        if (signingProblem != null) {
+            return refused(signingProblem, request);
         }
         Call call = new Call(method, target, headers, payload, timeoutMs, request,
                 signingName == null ? null : secrets.values().get(signingName), ctx.idempotencyKey());
         return resolve(target)
                 .flatMap(decision -> decision.refusal() != null
-                        ? Uni.createFrom().item(StepResult.failed(decision.refusal(), Map.of("request", request)))
+                        ? refused(decision.refusal(), request)
                         : send(call, decision.address()));
+    }
+
+    private static Uni<StepResult> refused(String why, Map<String, Object> request) {
+        return Uni.createFrom().item(StepResult.failed(why, Map.of("request", request)));
     }
 
     /** One outbound call as rendered: {@code signing} is the configured secret value (never recorded), or null. */

@@ -18,6 +18,7 @@ import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,12 +28,22 @@ import java.util.Set;
 /**
  * {@code webhook}: an HTTP call with templated URL, headers and body. Any non-2xx answer is a
  * failure; status and latency are recorded; {@code Idempotency-Key} is the execution id and step, the
- * same on every attempt. Internal addresses are refused unless configured (SSRF guard).
+ * same on every attempt. Internal addresses are refused unless configured (SSRF guard, {@link
+ * OutboundGuard}): a name is resolved once and the call connects to the checked address, keeping the
+ * name for the Host header and TLS. With a signing secret the call carries Standard Webhooks headers
+ * ({@link WebhookSignature}).
  */
 @Singleton
 public class WebhookAction implements ActionHandler {
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-    private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+    private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key",
+            WebhookSignature.SIGNATURE);
+    private static final Set<String> SIGNATURE_HEADERS = Set.of(WebhookSignature.ID, WebhookSignature.TIMESTAMP, WebhookSignature.SIGNATURE);
+
+    /** Name lookups (blocking; run on a worker). Tests put their own here: they never resolve names through DNS. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     @Inject
     Vertx vertx;
@@ -45,6 +56,8 @@ public class WebhookAction implements ActionHandler {
 
     @Inject
     TargetGuards guards;
+
+    Resolver resolver = InetAddress::getAllByName;
 
     private volatile WebClient client;
 
@@ -65,6 +78,35 @@ public class WebhookAction implements ActionHandler {
         }
         action.optionalStringMap("headers");
         action.optionalInt("timeout_seconds", 1, 300);
+        checkSigningSecret(action);
+    }
+
+    /**
+     * {@code signing_secret} names a configured secret; its value never appears in a trigger. (A handler
+     * made without CDI, for plain-Java checks, knows no secrets and checks only the field's type.)
+     */
+    private void checkSigningSecret(ConfigCheck action) {
+        Object name = action.object().get("signing_secret");
+        if (name == null) {
+            return;
+        }
+        if (!(name instanceof String s) || s.isBlank()) {
+            action.error("signing_secret", "must be the name of a configured secret");
+        } else if (secrets != null && !secrets.has(s)) {
+            action.error("signing_secret", "names no configured secret: set triggerfish.secret." + s
+                    + " (or TRIGGERFISH_SECRET_" + s.toUpperCase(Locale.ROOT) + ") to whsec_<base64 key>");
+        } else if (secrets != null && signingKeyProblem(secrets.values().get(s)) != null) {
+            action.error("signing_secret", "the secret '" + s + "' " + signingKeyProblem(secrets.values().get(s)));
+        }
+    }
+
+    private static String signingKeyProblem(String value) {
+        try {
+            WebhookSignature.keys(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "is not a signing secret: " + e.getMessage();
+        }
     }
 
     private static void checkUrl(ConfigCheck action, String url) {
@@ -72,12 +114,9 @@ public class WebhookAction implements ActionHandler {
             return;
         }
         try {
-            URI uri = new URI(url.replaceAll("\\{\\{[^}]*}}|\\{[a-z_]+}", "x"));
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                action.error("url", "must be an absolute http or https URL");
-            } else if (uri.getHost() == null) {
-                action.error("url", "has no host");
+            String problem = WebhookTarget.problem(new URI(url.replaceAll("\\{\\{[^}]*}}|\\{[a-z_]+}", "x")));
+            if (problem != null) {
+                action.error("url", problem);
             }
         } catch (URISyntaxException e) {
             action.error("url", "is not a valid URL: " + e.getReason());
@@ -99,26 +138,78 @@ public class WebhookAction implements ActionHandler {
             headers.put("Content-Type", body instanceof String ? "text/plain; charset=utf-8" : "application/json");
         }
         long timeoutMs = ctx.action().get("timeout_seconds") instanceof Number n ? n.longValue() * 1000 : config.timeout().toMillis();
-        Map<String, Object> request = requestSummary(method, url, headers, payload);
-        URI target;
+        WebhookTarget target;
         try {
-            target = new URI(url);
+            target = new WebhookTarget(new URI(url));
         } catch (URISyntaxException e) {
-            return Uni.createFrom().item(StepResult.failed("the rendered URL is not valid: " + e.getReason(), Map.of("request", request)));
+            return refused("the rendered URL is not valid: " + e.getReason(), requestSummary(method, url, headers, payload, null));
         }
-        return guard(target)
-                .flatMap(refusal -> refusal != null
-                        ? Uni.createFrom().item(StepResult.failed(refusal, Map.of("request", request)))
-                        : send(method, url, headers, payload, timeoutMs, request, target));
+        String problem = WebhookTarget.problem(target.uri());
+        if (problem != null) {
+            return refused("the rendered URL " + problem, requestSummary(method, url, headers, payload, null));
+        }
+        String signingName;
+        try {
+            signingName = signingSecretName(ctx, target);
+        } catch (IllegalArgumentException e) {
+            return refused(e.getMessage(), requestSummary(method, url, headers, payload, null));
+        }
+        if (signingName != null) {
+            headers.keySet().removeIf(h -> SIGNATURE_HEADERS.contains(h.toLowerCase(Locale.ROOT))); // ours, not the action's
+        }
+        Map<String, Object> request = requestSummary(method, url, headers, payload, signingName);
+        String signingProblem = signingName == null ? null : signingProblem(signingName);
+        if (signingProblem != null) {
+            return refused(signingProblem, request);
+        }
+        Call call = new Call(method, target, headers, payload, timeoutMs, request,
+                signingName == null ? null : secrets.values().get(signingName), ctx.idempotencyKey());
+        return resolve(target)
+                .flatMap(decision -> decision.refusal() != null
+                        ? refused(decision.refusal(), request)
+                        : send(call, decision.address()));
     }
 
-    private Uni<StepResult> send(String method, String url, Map<String, String> headers, String payload, long timeoutMs,
-                                 Map<String, Object> request, URI target) {
+    private static Uni<StepResult> refused(String why, Map<String, Object> request) {
+        return Uni.createFrom().item(StepResult.failed(why, Map.of("request", request)));
+    }
+
+    /** One outbound call as rendered: {@code signing} is the configured secret value (never recorded), or null. */
+    private record Call(String method, WebhookTarget target, Map<String, String> headers, String payload, long timeoutMs,
+                        Map<String, Object> request, String signing, String webhookId) {
+    }
+
+    /** The secret that signs this call: the action's {@code signing_secret}, else the one configured for its host (or host:port). */
+    private String signingSecretName(ActionContext ctx, WebhookTarget target) {
+        if (ctx.action().get("signing_secret") instanceof String name && !name.isBlank()) {
+            return name;
+        }
+        Map<String, String> byTarget = WebhookConfig.signingByTarget(config.signingSecrets().orElse(List.of()));
+        String name = byTarget.get(target.key());
+        return name != null ? name : byTarget.get(target.host().toLowerCase(Locale.ROOT));
+    }
+
+    private String signingProblem(String name) {
+        if (!secrets.has(name)) {
+            return "the signing secret '" + name + "' is not configured (triggerfish.secret." + name + ")";
+        }
+        String problem = signingKeyProblem(secrets.values().get(name));
+        return problem == null ? null : "the signing secret '" + name + "' " + problem;
+    }
+
+    private Uni<StepResult> send(Call call, InetAddress address) {
+        WebhookTarget target = call.target();
         long started = System.nanoTime();
-        Uni<HttpResponse<Buffer>> call = Uni.createFrom().deferred(() -> {
-            HttpRequest<Buffer> http = client().requestAbs(HttpMethod.valueOf(method), url).timeout(timeoutMs);
-            headers.forEach(http::putHeader);
-            return (payload == null ? http.send() : http.sendBuffer(Buffer.buffer(payload)))
+        Uni<HttpResponse<Buffer>> attempt = Uni.createFrom().deferred(() -> {
+            HttpRequest<Buffer> http = target.pinned(client(), HttpMethod.valueOf(call.method()), address).timeout(call.timeoutMs());
+            call.headers().forEach(http::putHeader);
+            if (call.signing() != null) {
+                long now = System.currentTimeMillis() / 1000; // each attempt is signed with its own time
+                http.putHeader(WebhookSignature.ID, call.webhookId());
+                http.putHeader(WebhookSignature.TIMESTAMP, Long.toString(now));
+                http.putHeader(WebhookSignature.SIGNATURE, WebhookSignature.sign(call.signing(), call.webhookId(), now, call.payload()));
+            }
+            return (call.payload() == null ? http.send() : http.sendBuffer(Buffer.buffer(call.payload())))
                     .onFailure().transform(TransientFault::new)
                     .invoke(response -> {
                         int status = response.statusCode();
@@ -127,9 +218,11 @@ public class WebhookAction implements ActionHandler {
                         }
                     });
         });
-        return guards.of(hostAndPort(target)).get(() -> call)
+        Map<String, Object> request = new LinkedHashMap<>(call.request());
+        request.put("address", address.getHostAddress());
+        return guards.of(target.key()).get(() -> attempt)
                 .map(response -> outcome(response, request, elapsed(started)))
-                .onFailure().recoverWithItem(e -> failure(e, request, timeoutMs, elapsed(started)));
+                .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)));
     }
 
     private StepResult failure(Throwable e, Map<String, Object> request, long timeoutMs, long latencyMs) {
@@ -145,11 +238,6 @@ public class WebhookAction implements ActionHandler {
 
     private static long elapsed(long started) {
         return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static String hostAndPort(URI target) {
-        int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-        return target.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private StepResult outcome(HttpResponse<Buffer> response, Map<String, Object> request, long latencyMs) {
@@ -173,32 +261,34 @@ public class WebhookAction implements ActionHandler {
         return StepResult.failed("HTTP " + status + " from " + request.get("url"), output);
     }
 
-    /** Null when the target may be called, else why not. Name resolution blocks, so it runs on a worker. */
-    private Uni<String> guard(URI target) {
-        String host = target.getHost();
-        if (host == null) {
-            return Uni.createFrom().item("the URL has no host");
+    /**
+     * The one address to call: a literal as written, a name resolved once (on a worker: the lookup
+     * blocks) and every address it resolves to checked, unless internal addresses are allowed.
+     */
+    private Uni<OutboundGuard.Decision> resolve(WebhookTarget target) {
+        String host = target.host();
+        boolean allowInternal = config.allowPrivateNetworks()
+                || config.allowedHosts().orElse(List.of()).contains(host.toLowerCase(Locale.ROOT));
+        InetAddress literal = OutboundGuard.literal(host);
+        if (literal != null) {
+            return Uni.createFrom().item(OutboundGuard.choose(host, List.of(literal), allowInternal));
         }
-        if (config.allowPrivateNetworks() || config.allowedHosts().orElse(List.of()).contains(host.toLowerCase(Locale.ROOT))) {
-            return Uni.createFrom().nullItem();
-        }
-        return vertx.executeBlocking(() -> {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (OutboundGuard.isInternal(address)) {
-                    return "refused: " + host + " resolves to the internal address " + address.getHostAddress()
-                            + " (allow it with triggerfish.webhook.allowed-hosts or triggerfish.webhook.allow-private-networks)";
-                }
-            }
-            return (String) null;
-        }, false).onFailure().recoverWithItem(e -> "cannot resolve " + host + ": " + e.getMessage());
+        return vertx.executeBlocking(() -> List.of(resolver.resolve(host)), false)
+                .map(addresses -> OutboundGuard.choose(host, addresses, allowInternal))
+                .onFailure().recoverWithItem(e -> OutboundGuard.Decision.refused("cannot resolve " + host + ": " + e.getMessage()));
     }
 
-    private Map<String, Object> requestSummary(String method, String url, Map<String, String> headers, String payload) {
+    private Map<String, Object> requestSummary(String method, String url, Map<String, String> headers, String payload, String signingName) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("method", method);
         summary.put("url", secrets.redact(url));
         Map<String, String> shown = new LinkedHashMap<>();
         headers.forEach((name, value) -> shown.put(name, SENSITIVE_HEADERS.contains(name.toLowerCase(Locale.ROOT)) ? "***" : secrets.redact(value)));
+        if (signingName != null) {
+            shown.put(WebhookSignature.ID, headers.get("Idempotency-Key"));
+            shown.put(WebhookSignature.SIGNATURE, "***");
+            summary.put("signed_with", signingName);
+        }
         summary.put("headers", shown);
         if (payload != null) {
             summary.put("body", secrets.redact(truncate(payload, config.recordedBodyLimit())));

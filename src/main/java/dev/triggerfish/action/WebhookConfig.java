@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Outbound webhook settings. */
@@ -29,6 +32,25 @@ public interface WebhookConfig {
     /** At most this many characters of a response body are kept in the step result. */
     @WithDefault("2000")
     int recordedBodyLimit();
+
+    /**
+     * Secrets that sign the calls to a target, as {@code host=secret_name} or {@code host:port=secret_name}
+     * entries (the name of a {@code triggerfish.secret.<name>}); an action's {@code signing_secret} wins.
+     */
+    Optional<List<String>> signingSecrets();
+
+    /** The secret name per target ({@code host} or {@code host:port}, lower case) of {@link #signingSecrets()} entries. */
+    static Map<String, String> signingByTarget(List<String> entries) {
+        Map<String, String> byTarget = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException("triggerfish.webhook.signing-secrets has an entry that is not host=secret_name: '" + entry + "'");
+            }
+            byTarget.put(entry.substring(0, eq).trim().toLowerCase(Locale.ROOT), entry.substring(eq + 1).trim());
+        }
+        return byTarget;
+    }
 
     /** Fault tolerance per target (host and port). */
     Guard guard();

@@ -533,10 +533,12 @@ public class Runner {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TransientFault || t instanceof java.util.concurrent.TimeoutException
-                    || t.getClass().getSimpleName().equals("NoStackTraceTimeoutException")
+            if (t instanceof TransientFault || t instanceof java.util.concurrent.TimeoutException || t instanceof java.io.IOException
                     || t instanceof PgException pg && TRANSIENT_STATES.contains(pg.getSqlState())) {
                 return true;
+            }
+            if (t.getClass().getName().startsWith("io.vertx.") && !(t instanceof PgException)) {
+                return true; // the client's own failures (a pool closed or timed out, a connection not active): the database, not the step
             }
             if (t instanceof ApiProblem) {
                 return false;

@@ -26,10 +26,22 @@ public final class ActionContext {
     private final Map<String, Object> scope;
     private final TemplateRenderer templates;
     private final Set<String> missing = new LinkedHashSet<>();
+    private final boolean secretsVisible;
     private SqlClient tx;
 
     public ActionContext(Map<String, Object> action, long executionId, int stepIndex, long triggerId, String entityType,
                          String entityId, ChangeOrigin origin, Map<String, Object> scope, TemplateRenderer templates) {
+        this(action, executionId, stepIndex, triggerId, entityType, entityId, origin, scope, templates, true);
+    }
+
+    /**
+     * @param secretsVisible whether this action's templates see the secrets: only actions that call out
+     *                       do; an action that changes records never writes a secret into one
+     */
+    public ActionContext(Map<String, Object> action, long executionId, int stepIndex, long triggerId, String entityType,
+                         String entityId, ChangeOrigin origin, Map<String, Object> scope, TemplateRenderer templates,
+                         boolean secretsVisible) {
+        this.secretsVisible = secretsVisible;
         this.action = action;
         this.executionId = executionId;
         this.stepIndex = stepIndex;
@@ -93,14 +105,14 @@ public final class ActionContext {
         if (template == null) {
             return null;
         }
-        Rendered r = templates.render(template, scope, escaping);
+        Rendered r = templates.render(template, scope, escaping, secretsVisible);
         missing.addAll(r.missing());
         return r.text();
     }
 
     /** Renders the string leaves of a JSON value. */
     public Object renderJson(Object value) {
-        return templates.renderJson(value, scope, missing);
+        return templates.renderJson(value, scope, missing, secretsVisible);
     }
 
     public Set<String> missing() {

@@ -4,7 +4,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 
 /** A failure worth trying again soon: a 5xx or 408 answer, a timeout, a refused or broken connection. */
-final class TransientFault extends RuntimeException {
+public final class TransientFault extends RuntimeException {
     private final transient HttpResponse<Buffer> response;
 
     TransientFault(HttpResponse<Buffer> response) {

@@ -25,6 +25,8 @@ import java.util.Map;
 /**
  * {@code /api/capture}: installs the capture trigger on a CRM table, so that every INSERT, UPDATE and
  * DELETE on it becomes an event in the writer's own transaction. The same can be done in SQL (README).
+ * Triggerfish's own tables and the system catalogs are refused, by the relation the name resolves to
+ * (however it is spelt), as the capture function refuses them ({@code triggerfish_capture_refusal}, V6).
  */
 @Path("/api/capture")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,7 +61,7 @@ public class CaptureResource {
             throw ApiProblem.invalid("capture", errors);
         }
         return pool.withTransaction(tx -> tx.preparedQuery("""
-                                select to_regclass($1)::text as relation,
+                                select to_regclass($1)::text as relation, triggerfish_capture_refusal(to_regclass($1)) as refusal,
                                        exists (select 1 from pg_attribute
                                                where attrelid = to_regclass($1) and attname = $2 and not attisdropped) as has_column""")
                         .execute(Tuple.of(table, idColumn))
@@ -67,6 +69,9 @@ public class CaptureResource {
                             Row row = rows.iterator().next();
                             if (row.getString("relation") == null) {
                                 throw ApiProblem.invalid("capture", List.of(new FieldError("table", "no table named '" + table + "'")));
+                            }
+                            if (row.getString("refusal") != null) {
+                                throw ApiProblem.invalid("capture", List.of(new FieldError("table", row.getString("refusal"))));
                             }
                             if (!row.getBoolean("has_column")) {
                                 throw ApiProblem.invalid("capture", List.of(new FieldError("id_column", "'" + table + "' has no column '" + idColumn + "'")));
@@ -109,20 +114,25 @@ public class CaptureResource {
                 });
     }
 
-    /** Stops capturing a table. */
+    /** Stops capturing a table: 404 when the table does not exist or is not captured. */
     @DELETE
     @Path("{table}")
     public Uni<Response> remove(@PathParam("table") String table) {
-        return pool.preparedQuery("""
-                        select format('drop trigger if exists triggerfish_capture on %s', to_regclass($1)) as ddl, to_regclass($1) is not null as found""")
-                .execute(Tuple.of(table))
-                .flatMap(rows -> {
-                    Row row = rows.iterator().next();
-                    if (!row.getBoolean("found")) {
-                        throw ApiProblem.notFound("table", table);
-                    }
-                    return pool.query(row.getString("ddl")).execute();
-                })
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                                select to_regclass($1)::text as relation, format('drop trigger triggerfish_capture on %s', to_regclass($1)) as ddl,
+                                       exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = 'triggerfish_capture'
+                                               and not tgisinternal) as captured""")
+                        .execute(Tuple.of(table))
+                        .flatMap(rows -> {
+                            Row row = rows.iterator().next();
+                            if (row.getString("relation") == null) {
+                                throw ApiProblem.notFound("table", table);
+                            }
+                            if (!row.getBoolean("captured")) {
+                                throw new ApiProblem(404, "Not found", "table " + row.getString("relation") + " is not captured");
+                            }
+                            return tx.query(row.getString("ddl")).execute();
+                        }))
                 .map(ignored -> Response.noContent().build());
     }
 }

@@ -3,6 +3,7 @@ package dev.triggerfish.execution;
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.JsonText;
+import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,6 +27,10 @@ import java.util.Set;
  * exactly while an execution runs (a check constraint, V5): the updates of held rows test it alone,
  * so PostgreSQL finds them by primary key rather than through the partial index of running rows,
  * whose dead entries pile up between vacuums under load.
+ *
+ * <p>Every text this class writes (step requests, outputs and errors, execution errors) passes
+ * {@link Secrets#redact} here, the one way into these tables, so no action can leak a secret into an
+ * execution record; what it reads is redacted again, for rows written before a secret was set.
  */
 @ApplicationScoped
 public class ExecutionStore {
@@ -34,9 +39,11 @@ public class ExecutionStore {
             + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at";
 
     private final Pool pool;
+    private final Secrets secrets;
 
-    public ExecutionStore(Pool pool) {
+    public ExecutionStore(Pool pool, Secrets secrets) {
         this.pool = pool;
+        this.secrets = secrets;
     }
 
     /** Inserts executions in {@code tx}: at most one per (trigger, event), whatever is sent twice. Returns how many are new. */
@@ -45,6 +52,10 @@ public class ExecutionStore {
             return Uni.createFrom().item(0);
         }
         Object[] c = columns(executions);
+        String[] errors = (String[]) c[7];
+        for (int i = 0; i < errors.length; i++) {
+            errors[i] = secrets.redact(errors[i]);
+        }
         return tx.preparedQuery("""
                         with inserted as (
                             insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status,
@@ -158,6 +169,10 @@ public class ExecutionStore {
      * still holds are touched; their ids are returned.
      */
     public Uni<Set<Long>> record(SqlClient client, String owner, List<StepRecord> records, Duration lease) {
+        return Uni.createFrom().deferred(() -> recordNow(client, owner, records, lease));
+    }
+
+    private Uni<Set<Long>> recordNow(SqlClient client, String owner, List<StepRecord> records, Duration lease) {
         int n = records.size();
         Long[] ids = new Long[n];
         Integer[] steps = new Integer[n];
@@ -180,15 +195,15 @@ public class ExecutionStore {
             steps[i] = r.step();
             nextSteps[i] = r.nextStep();
             finals[i] = r.finalStatus() == null ? null : r.finalStatus().wireName();
-            executionErrors[i] = r.error();
+            executionErrors[i] = secrets.redact(r.error());
             nextAttempts[i] = r.nextAttemptAt();
             types[i] = r.actionType();
             statuses[i] = r.result().status().name().toLowerCase(Locale.ROOT);
             keys[i] = r.idempotencyKey();
             attempts[i] = r.execution().attempt();
-            requests[i] = JsonText.write(r.result().output().get("request"));
-            responses[i] = JsonText.write(withoutRequest(r.result().output()));
-            stepErrors[i] = r.result().error();
+            requests[i] = JsonText.write(secrets.redactJson(r.result().output().get("request")));
+            responses[i] = JsonText.write(secrets.redactJson(withoutRequest(r.result().output())));
+            stepErrors[i] = secrets.redact(r.result().error());
             durations[i] = (int) r.durationMs();
             started[i] = r.startedAt();
         }
@@ -237,7 +252,7 @@ public class ExecutionStore {
         return pool.preparedQuery("""
                         update trigger_executions set status = $3, completed_at = now(), lease_until = null, claimed_by = null, error = $4
                         where id = $1 and claimed_by = $2""")
-                .execute(Tuple.of(id, owner, status.wireName(), error))
+                .execute(Tuple.of(id, owner, status.wireName(), secrets.redact(error)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -342,16 +357,16 @@ public class ExecutionStore {
                         step.put("duration_ms", row.getInteger("duration_ms"));
                         step.put("started_at", text(row.getOffsetDateTime("started_at")));
                         step.put("completed_at", text(row.getOffsetDateTime("completed_at")));
-                        step.put("request", JsonText.read(row.getString("request")));
-                        step.put("output", JsonText.read(row.getString("response")));
-                        step.put("error", row.getString("error"));
+                        step.put("request", secrets.redactJson(JsonText.read(row.getString("request"))));
+                        step.put("output", secrets.redactJson(JsonText.read(row.getString("response"))));
+                        step.put("error", secrets.redact(row.getString("error")));
                         steps.add(step);
                     }
                     return steps;
                 });
     }
 
-    private static Map<String, Object> json(Row row) {
+    private Map<String, Object> json(Row row) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", row.getLong("id"));
         e.put("trigger_id", row.getLong("trigger_id"));
@@ -364,7 +379,7 @@ public class ExecutionStore {
         e.put("current_step", row.getInteger("current_step"));
         e.put("next_attempt_at", text(row.getOffsetDateTime("next_attempt_at")));
         e.put("rate_limited_window", row.getString("rate_limited_window"));
-        e.put("error", row.getString("error"));
+        e.put("error", secrets.redact(row.getString("error")));
         OffsetDateTime started = row.getOffsetDateTime("started_at");
         OffsetDateTime completed = row.getOffsetDateTime("completed_at");
         e.put("created_at", text(row.getOffsetDateTime("created_at")));

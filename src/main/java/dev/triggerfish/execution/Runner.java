@@ -4,6 +4,9 @@ import dev.triggerfish.action.ActionContext;
 import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.StepResult;
+import dev.triggerfish.action.TransientFault;
+import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.api.DatabaseUnavailable;
 import dev.triggerfish.condition.RelationResolver;
 import dev.triggerfish.crm.ChangeOrigin;
 import dev.triggerfish.crm.CrmRecord;
@@ -23,10 +26,15 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -341,12 +349,31 @@ public class Runner {
                             if (failure instanceof LostClaim) {
                                 LOG.debugf("execution %d: %s", execution.id(), failure.getMessage());
                             } else {
-                                LOG.warnf(failure, "execution %d stopped; its claim expires and it is run again", execution.id());
+                                // the failure's text may hold what a template rendered: redacted, like everything recorded
+                                LOG.warnf("execution %d stopped; its claim expires and it is run again: %s", execution.id(),
+                                        templates.secrets().redact(String.valueOf(failure)));
+                                if (LOG.isDebugEnabled()) {
+                                    LOG.debug(templates.secrets().redact(stackTrace(failure)));
+                                }
                             }
                         });
     }
 
+    /**
+     * Runs an execution. Whatever goes wrong that is not the database going away (or the claim lost)
+     * ends it {@code failed} with the reason, rather than leaving it running to be claimed again every
+     * lease: such a failure would only repeat.
+     */
     private Uni<Void> run(ClaimedExecution execution) {
+        return Uni.createFrom().deferred(() -> runHeld(execution))
+                .onFailure(e -> !(e instanceof LostClaim) && !transientFailure(e))
+                .recoverWithUni(e -> {
+                    LOG.warnf("execution %d failed: %s", execution.id(), templates.secrets().redact(reason(e)));
+                    return executions.finish(owner, execution.id(), ExecutionStatus.FAILED, "failed: " + reason(e)).replaceWithVoid();
+                });
+    }
+
+    private Uni<Void> runHeld(ClaimedExecution execution) {
         TriggerSnapshot trigger = catalog.get(execution.triggerId());
         if (trigger == null) {
             return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deleted").replaceWithVoid();
@@ -371,8 +398,13 @@ public class Runner {
         if (index > execution.currentStep()) {
             running.replace(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
         }
-        return scope(execution, trigger, event, readStore, index)
-                .flatMap(scope -> step(execution, trigger, event, index, action, handler, scope, last))
+        return Uni.createFrom().deferred(() -> scope(execution, trigger, event, readStore, index))
+                .onItemOrFailure().transformToUni((scope, failure) -> failure == null
+                        ? step(execution, trigger, event, index, action, handler, scope, last)
+                        : failure instanceof LostClaim || transientFailure(failure)
+                        ? Uni.createFrom().<StepResult>failure(failure)
+                        // what the templates would see could not be built: the step fails with the reason
+                        : failedStep(execution, trigger, event, index, action, failure, last))
                 .flatMap(result -> result.status() == StepResult.StepStatus.FAILED || last
                         ? Uni.createFrom().voidItem()
                         // after an action that changed the record, later ones see the record as it is now
@@ -382,9 +414,8 @@ public class Runner {
     private Uni<StepResult> step(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index,
                                  Map<String, Object> action, ActionHandler handler, Map<String, Object> scope, boolean last) {
         String type = String.valueOf(action.get("type"));
-        ChangeOrigin origin = new ChangeOrigin("action", (event == null ? 0 : event.chainDepth()) + 1, trigger.id());
-        ActionContext context = new ActionContext(action, execution.id(), index, trigger.id(), execution.entityType(),
-                execution.entityId(), origin, scope, templates);
+        ActionContext context = context(execution, trigger, event, index, action, handler, scope);
+        ChangeOrigin origin = context.origin();
         OffsetDateTime startedAt = OffsetDateTime.now();
         long started = System.nanoTime();
         if (handler == null) {
@@ -393,7 +424,8 @@ public class Runner {
         }
         if (handler.changesRecords()) {
             // the change, its event and the checkpoint commit together: a completed step is never repeated
-            return pool.withTransaction(tx -> handler.execute(context.inTransaction(tx))
+            return pool.withTransaction(tx -> markOrigin(tx, origin)
+                            .flatMap(marked -> handler.execute(context.inTransaction(tx)))
                             .flatMap(result -> {
                                 if (result.status() == StepResult.StepStatus.FAILED) {
                                     return Uni.createFrom().<StepResult>failure(new StepFailed(result));
@@ -413,12 +445,44 @@ public class Runner {
                         return journal.write(failed).replaceWith(failed.result());
                     });
         }
-        return handler.execute(context)
+        // a handler may also throw before it returns a Uni (a template that does not render): a failed step all the same
+        return Uni.createFrom().deferred(() -> handler.execute(context))
                 .onFailure().recoverWithItem(Runner::failure)
                 .flatMap(result -> {
                     StepRecord record = record(execution, trigger, index, type, context, result, startedAt, started, last);
                     return journal.write(record).replaceWith(record.result());
                 });
+    }
+
+    /**
+     * The context of a step. Only actions that leave records alone (webhooks) see the secrets: a record
+     * is read by every CRM user and sent on in events, so no secret is ever written into one.
+     */
+    private ActionContext context(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index,
+                                  Map<String, Object> action, ActionHandler handler, Map<String, Object> scope) {
+        ChangeOrigin origin = new ChangeOrigin("action", (event == null ? 0 : event.chainDepth()) + 1, trigger.id());
+        return new ActionContext(action, execution.id(), index, trigger.id(), execution.entityType(), execution.entityId(), origin,
+                scope, templates, handler != null && !handler.changesRecords());
+    }
+
+    /** Records step {@code index} failed with {@code failure}, before its action could run. */
+    private Uni<StepResult> failedStep(ClaimedExecution execution, TriggerSnapshot trigger, StoredEvent event, int index,
+                                       Map<String, Object> action, Throwable failure, boolean last) {
+        ActionContext context = context(execution, trigger, event, index, action, null, Map.of());
+        StepRecord failed = record(execution, trigger, index, String.valueOf(action.get("type")), context, failure(failure),
+                OffsetDateTime.now(), System.nanoTime(), last);
+        return journal.write(failed).replaceWith(failed.result());
+    }
+
+    /**
+     * Tells the capture function ({@code triggerfish_capture}, V6) the chain depth and trigger of the
+     * changes this transaction makes, so a change an action makes to a captured table is an event one
+     * level deeper, cut by the chain limit like any other.
+     */
+    private static Uni<Void> markOrigin(SqlClient tx, ChangeOrigin origin) {
+        return tx.preparedQuery("select set_config('triggerfish.chain_depth', $1, true), set_config('triggerfish.origin_trigger_id', $2, true)")
+                .execute(Tuple.of(String.valueOf(origin.chainDepth()), origin.originTriggerId() == null ? "" : origin.originTriggerId().toString()))
+                .replaceWithVoid();
     }
 
     /**
@@ -449,13 +513,48 @@ public class Runner {
         return new StepRecord(execution, index, type, context.idempotencyKey(), recorded, startedAt, durationMs, end, error, retryAt);
     }
 
+    /**
+     * A step that failed with {@code e}. Only a transient fault (a target that is down or slow) or the
+     * database going away is worth a retry; anything else (a template that does not render, a bad
+     * configuration, a bug) would fail the same way again, so the step fails for good with the reason.
+     */
     private static StepResult failure(Throwable e) {
         if (e instanceof StepFailed failed) {
             return failed.result;
         }
-        boolean transientFault = !(e instanceof dev.triggerfish.api.ApiProblem);
-        return StepResult.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-                Map.of("retryable", transientFault));
+        return StepResult.failed(reason(e), Map.of("retryable", transientFailure(e)));
+    }
+
+    /** SQLSTATE classes of a transaction that may succeed when run again: serialization failure, deadlock; resources; cancelled. */
+    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "53000", "53100", "53200", "53300", "57014");
+
+    static boolean transientFailure(Throwable e) {
+        if (DatabaseUnavailable.is(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientFault || t instanceof java.util.concurrent.TimeoutException || t instanceof java.io.IOException
+                    || t instanceof PgException pg && TRANSIENT_STATES.contains(pg.getSqlState())) {
+                return true;
+            }
+            if (t.getClass().getName().startsWith("io.vertx.") && !(t instanceof PgException)) {
+                return true; // the client's own failures (a pool closed or timed out, a connection not active): the database, not the step
+            }
+            if (t instanceof ApiProblem) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter out = new StringWriter();
+        e.printStackTrace(new PrintWriter(out));
+        return out.toString();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,5 +76,84 @@ class TemplateRendererTest {
     @Test
     void aTemplateThatDoesNotParseIsReported() {
         assertThrows(InvalidTemplate.class, () -> RENDERER.render("{{#entity.name}} never closed", scope(Map.of()), Escaping.PLAIN));
+    }
+
+    @Test
+    void partialsAndParentTemplatesNeverReachFilesOrTheClasspath() {
+        // application.properties is on the classpath and pom.xml in the working directory: neither is ever read
+        for (String template : List.of("{{>application.properties}}", "x {{> pom.xml}} y", "{{>*entity.name}}",
+                "{{<application.properties}}{{/application.properties}}", "{{%IMPLICIT-ITERATOR}}", "{{=<% %>=}}<%>pom.xml%>")) {
+            InvalidTemplate refused = assertThrows(InvalidTemplate.class, () -> RENDERER.render(template, scope(Map.of("name", "pom.xml")), Escaping.PLAIN));
+            assertThrows(InvalidTemplate.class, () -> TemplateRenderer.check(template, name -> false), template);
+            assertFalse(refused.getMessage().contains("quarkus"), refused.getMessage());
+        }
+        assertTrue(assertThrows(InvalidTemplate.class, () -> TemplateRenderer.check("{{>application.properties}}", n -> false))
+                .reason().contains("application.properties"));
+    }
+
+    @Test
+    void templatesReachNoMethodOrFieldOfAnyObject() {
+        Map<String, Object> scope = scope(Map.of("name", "Big Deal", "tags", List.of("a", "b")));
+        Rendered r = RENDERER.render("[{{entity.class}}][{{entity.name.class.name}}][{{entity.name.bytes}}][{{entity.tags.size}}][{{entity_id.length}}]",
+                scope, Escaping.PLAIN);
+        assertEquals("[][][][][]", r.text());
+        assertEquals(Set.of("entity.class", "entity.name.class.name", "entity.name.bytes", "entity.tags.size", "entity_id.length"), r.missing());
+        // what a template is for still works: sections over lists and maps, the implicit iterator, inverted sections
+        assertEquals("a,b,|Big Deal|none", RENDERER.render("{{#entity.tags}}{{.}},{{/entity.tags}}|{{#entity}}{{name}}{{/entity}}|{{^entity.x}}none{{/entity.x}}",
+                scope, Escaping.PLAIN).text());
+    }
+
+    @Test
+    void unescapedValuesCannotBreakOutOfAHeader() {
+        Map<String, Object> scope = scope(Map.of("name", "a\r\nX-Evil: 1"));
+        assertEquals("a  X-Evil: 1", RENDERER.render("{{{entity.name}}}", scope, Escaping.HEADER).text());
+        assertEquals("a  X-Evil: 1", RENDERER.render("{{&entity.name}}", scope, Escaping.HEADER).text());
+    }
+
+    @Test
+    void nestedLoopsStopAtTheRenderedSizeBound() {
+        List<Integer> hundred = java.util.stream.IntStream.range(0, 100).boxed().toList();
+        Map<String, Object> scope = scope(Map.of("list", hundred, "text", "x".repeat(200)));
+        // 100 x 100 x 100 iterations of 200 characters: 200 million characters without a bound
+        TemplateLimitExceeded tooLong = assertThrows(TemplateLimitExceeded.class, () -> RENDERER.render(
+                "{{#entity.list}}{{#entity.list}}{{#entity.list}}{{entity.text}}{{/entity.list}}{{/entity.list}}{{/entity.list}}", scope, Escaping.PLAIN));
+        assertTrue(tooLong.getMessage().contains("1048576 characters"), tooLong.getMessage());
+        // loops that write nothing are bounded by their iterations
+        TemplateLimitExceeded tooMany = assertThrows(TemplateLimitExceeded.class, () -> RENDERER.render(
+                "{{#entity.list}}{{#entity.list}}{{#entity.list}}{{/entity.list}}{{/entity.list}}{{/entity.list}}", scope, Escaping.PLAIN));
+        assertTrue(tooMany.getMessage().contains("100000 section iterations"), tooMany.getMessage());
+        // and a render takes no longer than allowed
+        TemplateRenderer quick = new TemplateRenderer(new Secrets(Map.of()), new TemplateLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, java.time.Duration.ofMillis(50)));
+        assertThrows(TemplateLimitExceeded.class, () -> quick.render(
+                "{{#entity.list}}{{#entity.list}}{{#entity.list}}{{#entity.list}}{{/entity.list}}{{/entity.list}}{{/entity.list}}{{/entity.list}}", scope, Escaping.PLAIN));
+        assertEquals("xx", RENDERER.render("{{#entity.list}}{{#entity.two}}x{{/entity.two}}{{/entity.list}}", scope(Map.of("list", List.of(1), "two", List.of(1, 2))),
+                Escaping.PLAIN).text());
+    }
+
+    @Test
+    void secretsAreHiddenWhenTheRenderIsToldSo() {
+        assertEquals("Bearer ", RENDERER.render("Bearer {{api_token}}", scope(Map.of()), Escaping.PLAIN, false).text());
+        assertEquals("Bearer {slack_token}", RENDERER.render("Bearer {slack_token}", scope(Map.of()), Escaping.PLAIN, false).text());
+    }
+
+    @Test
+    void aCheckNamesWhatTheTemplateRefersTo() {
+        assertEquals(Set.of("entity.name", "entity.list", "name", "api_token", "slack_token"),
+                TemplateRenderer.check("{{entity.name}} {{#entity.list}}{{name}}{{/entity.list}} {{api_token}} {slack_token} {other}", "slack_token"::equals));
+        assertEquals(Set.of(), TemplateRenderer.check("no template here", n -> true));
+    }
+
+    @Test
+    void everySpellingOfASecretIsRedacted() {
+        String secret = "Tr1cky \"Secret\"/&<x>\r\né";
+        Secrets secrets = new Secrets(Map.of("tricky", secret, "short", "abc"));
+        for (String spelling : List.of(secret, secret.toUpperCase(java.util.Locale.ROOT), Escaping.HEADER.apply(secret), Escaping.URL.apply(secret),
+                Escaping.HTML.apply(secret), java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8),
+                "Tr1cky \\\"Secret\\\"/&<x>\\r\\n\u00e9")) {
+            assertEquals("before *** after", secrets.redact("before " + spelling + " after"), spelling);
+        }
+        assertEquals("abc stays (too short to redact)", secrets.redact("abc stays (too short to redact)"));
+        Object json = secrets.redactJson(Map.of("k", List.of("x " + secret, 5), secret, true));
+        assertEquals(Map.of("k", List.of("x ***", 5), "***", true), json);
     }
 }

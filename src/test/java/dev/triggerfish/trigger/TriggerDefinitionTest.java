@@ -134,4 +134,46 @@ class TriggerDefinitionTest {
                 + " 'actions': [{'type': 'webhook', 'url': 'https://{{tenant}}.example.com/hook?id={{entity_id}}'}]}}"), ACTIONS);
         TriggerDefinition.from(body("{'name': 'x', 'trigger_type': 'manual', 'id': 5, 'version': 3, 'created_at': 'x', " + ACTIONS_OK + "}"), ACTIONS);
     }
+
+    static final ActionRegistry WITH_SECRETS = ActionRegistry.builtIn().withSecrets(java.util.Set.of("api_token", "slack_token", "billing_api_key"));
+
+    @ParameterizedTest
+    @MethodSource("specTriggers")
+    void everySpecExampleIsAcceptedWithItsSecretsConfigured(String name) {
+        TriggerDefinition.from(SpecExamples.json(name), WITH_SECRETS);
+    }
+
+    @Test
+    void everyTemplatedStringMustParseAndLoadNoFile() {
+        List<FieldError> errors = errors("{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': ["
+                + "{'type': 'webhook', 'url': 'https://x.test/{{>application.properties}}', 'headers': {'X-A': '{{#entity.a}}'},"
+                + "  'body': {'list': ['ok {{entity.name}}', {'deep': '{{<parent}}{{/parent}}'}]}},"
+                + "{'type': 'create_note', 'content': '{{>/etc/passwd}}'},"
+                + "{'type': 'update_field', 'field': 'f', 'value': {'v': '{{/entity.name}}'}},"
+                + "{'type': 'add_tag', 'tag': '{{=<% %>=}}'},"
+                + "{'type': 'assign_to_user', 'user_id': '{{entity.owner'},"
+                + "{'type': 'create_task', 'title': 'ok', 'description': '{{%IMPLICIT-ITERATOR}}'}]}}");
+        assertEquals(List.of("action_configuration.actions[0].url", "action_configuration.actions[0].headers.X-A",
+                "action_configuration.actions[0].body.list[1].deep", "action_configuration.actions[1].content",
+                "action_configuration.actions[2].value.v", "action_configuration.actions[3].tag", "action_configuration.actions[4].user_id",
+                "action_configuration.actions[5].description"), errors.stream().map(FieldError::path).toList(), errors.toString());
+        assertTrue(errors.get(0).message().contains("application.properties"), errors.get(0).message());
+        assertTrue(errors.get(3).message().contains("/etc/passwd"), errors.get(3).message());
+    }
+
+    @Test
+    void actionsThatChangeRecordsMayNotUseSecrets() {
+        List<FieldError> errors = assertThrows(ApiProblem.class, () -> TriggerDefinition.from(body("{'name': 'x', 'trigger_type': 'manual',"
+                + " 'action_configuration': {'actions': ["
+                + "{'type': 'webhook', 'url': 'https://x.test/?t={{api_token}}', 'headers': {'Authorization': 'Bearer {slack_token}'}},"
+                + "{'type': 'update_field', 'field': 'f', 'value': 'token {{api_token}}'},"
+                + "{'type': 'create_note', 'content': 'token {slack_token}'},"
+                + "{'type': 'add_tag', 'tag': '{{#billing_api_key}}x{{/billing_api_key}}'},"
+                + "{'type': 'assign_to_user', 'user_id': '{{api_token}}'},"
+                + "{'type': 'create_task', 'title': '{{entity.name}} {{api_token}}'},"
+                + "{'type': 'update_field', 'field': 'g', 'value': '{{entity.api_token}} is a field, {not_a_secret} is text'}]}}"), WITH_SECRETS)).errors();
+        assertEquals(List.of("action_configuration.actions[1].value", "action_configuration.actions[2].content", "action_configuration.actions[3].tag",
+                "action_configuration.actions[4].user_id", "action_configuration.actions[5].title"), errors.stream().map(FieldError::path).toList(), errors.toString());
+        assertTrue(errors.get(0).message().contains("'api_token'"), errors.get(0).message());
+    }
 }

@@ -26,3 +26,11 @@ create table audit_log (
 create index audit_log_entity on audit_log (entity_type, entity_id, id);
 create index audit_log_actor on audit_log (actor, id);
 create index audit_log_at on audit_log (at, id);
+
+-- The keys and the audit trail are the engine's own tables: never captured (see V6). Every migration that
+-- creates a table adds it here (CaptureGuardTest checks the list against the migrations).
+create or replace function triggerfish_own_tables() returns text[]
+language sql immutable as $$
+    select array['event_triggers', 'crm_records', 'events', 'trigger_executions', 'execution_steps', 'users',
+                 'role_cursors', 'rate_limit_state', 'api_keys', 'audit_log', '${flyway:table}']::text[]
+$$;

@@ -1,6 +1,8 @@
 package dev.triggerfish.crm;
 
 import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.audit.AuditLog;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.triggerfish.api.FieldError;
 import dev.triggerfish.event.EntityType;
 import io.smallrye.mutiny.Uni;
@@ -33,9 +35,13 @@ import java.util.Map;
 @Consumes(MediaType.APPLICATION_JSON)
 public class CaptureResource {
     private final Pool pool;
+    private final AuditLog audit;
+    private final SecurityIdentity caller;
 
-    public CaptureResource(Pool pool) {
+    public CaptureResource(Pool pool, AuditLog audit, SecurityIdentity caller) {
         this.pool = pool;
+        this.audit = audit;
+        this.caller = caller;
     }
 
     /** {@code {"table": "contacts", "model_type": "Contact", "id_column": "id"}}: installs (or replaces) the capture. */
@@ -60,6 +66,7 @@ public class CaptureResource {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid("capture", errors);
         }
+        String actor = caller.getPrincipal().getName();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                                 select to_regclass($1)::text as relation, triggerfish_capture_refusal(to_regclass($1)) as refusal,
                                        exists (select 1 from pg_attribute
@@ -82,6 +89,8 @@ public class CaptureResource {
                                                           to_regclass($1), $2::text, $3::text) as ddl""")
                                     .execute(Tuple.of(table, model, idColumn))
                                     .flatMap(ddl -> tx.query(ddl.iterator().next().getString("ddl")).execute())
+                                    .call(() -> audit.record(tx, actor, "created", "capture", row.getString("relation"),
+                                            Map.of("after", Map.of("table", row.getString("relation"), "model_type", model, "id_column", idColumn))))
                                     .replaceWith(row.getString("relation"));
                         }))
                 .map(relation -> {
@@ -118,6 +127,7 @@ public class CaptureResource {
     @DELETE
     @Path("{table}")
     public Uni<Response> remove(@PathParam("table") String table) {
+        String actor = caller.getPrincipal().getName();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                                 select to_regclass($1)::text as relation, format('drop trigger triggerfish_capture on %s', to_regclass($1)) as ddl,
                                        exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = 'triggerfish_capture'
@@ -131,7 +141,8 @@ public class CaptureResource {
                             if (!row.getBoolean("captured")) {
                                 throw new ApiProblem(404, "Not found", "table " + row.getString("relation") + " is not captured");
                             }
-                            return tx.query(row.getString("ddl")).execute();
+                            return tx.query(row.getString("ddl")).execute()
+                                    .call(() -> audit.record(tx, actor, "deleted", "capture", row.getString("relation"), Map.of()));
                         }))
                 .map(ignored -> Response.noContent().build());
     }

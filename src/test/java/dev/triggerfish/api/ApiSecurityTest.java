@@ -186,6 +186,31 @@ class ApiSecurityTest {
     }
 
     @Test
+    void capturesAndUsersAreAuditedToo() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String writer = createKey("ops-" + suffix, "write");
+        String table = "audited_" + suffix;
+        pool.query("create table " + table + " (id text primary key, name text)").execute().await().indefinitely();
+        given().header("X-API-Key", writer).contentType(ContentType.JSON).body("{\"table\": \"" + table + "\", \"model_type\": \"Contact\"}")
+                .post("/api/capture").then().statusCode(201);
+        given().header("X-API-Key", writer).delete("/api/capture/" + table).then().statusCode(204);
+        given().header("X-API-Key", writer).contentType(ContentType.JSON)
+                .body("{\"id\": \"u-" + suffix + "\", \"name\": \"Ada\", \"email\": \"ada@example.com\", \"roles\": [\"sales\"]}")
+                .post("/api/users").then().statusCode(200);
+        given().header("X-API-Key", writer).contentType(ContentType.JSON)
+                .body("{\"id\": \"u-" + suffix + "\", \"name\": \"Ada L.\", \"roles\": [\"sales\"]}")
+                .post("/api/users").then().statusCode(200);
+        given().header("X-API-Key", writer).delete("/api/users/u-" + suffix).then().statusCode(204);
+
+        JsonPath audit = api().queryParam("actor", "ops-" + suffix).get("/api/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("user:deleted", "user:updated", "user:created", "capture:deleted", "capture:created"),
+                audit.getList("data", Map.class).stream().map(e -> e.get("entity_type") + ":" + e.get("action")).toList());
+        assertEquals("Ada", audit.getString("data[1].change.before.name"));
+        assertEquals("Ada L.", audit.getString("data[1].change.after.name"));
+        assertEquals(table, audit.getString("data[4].entity_id"));
+    }
+
+    @Test
     void probesStayOpen() {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);

@@ -84,6 +84,23 @@ class CaptureGuardTest {
     }
 
     @Test
+    void everyTableTheMigrationsCreateIsOneOfTheEnginesOwn() throws Exception {
+        java.util.Set<String> created = new java.util.TreeSet<>();
+        java.util.regex.Pattern table = java.util.regex.Pattern.compile("(?i)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?([a-z_][a-z0-9_]*)");
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            for (java.nio.file.Path file : files.toList()) {
+                java.util.regex.Matcher m = table.matcher(java.nio.file.Files.readString(file));
+                while (m.find()) {
+                    created.add(m.group(1).toLowerCase());
+                }
+            }
+        }
+        java.util.Set<String> own = new java.util.TreeSet<>(List.of(pool.query("select triggerfish_own_tables()").execute().await().indefinitely()
+                .iterator().next().getArrayOfStrings(0)));
+        assertTrue(own.containsAll(created), "triggerfish_own_tables() lacks " + created.stream().filter(t -> !own.contains(t)).toList());
+    }
+
+    @Test
     void aCaptureInstalledByHandOnAnEngineTableWritesNoEvent() {
         sql("create trigger triggerfish_capture after insert or update or delete on users for each row execute function triggerfish_capture('User', 'id')");
         cleanup.add("drop trigger if exists triggerfish_capture on users");

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.quarkus.jackson.ObjectMapperCustomizer;
-import jakarta.inject.Singleton;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,14 +26,28 @@ import java.util.Map;
  * underflow to 0, and strings and keys without NUL (PostgreSQL cannot store it) or unpaired
  * surrogates (not Unicode; they would be stored as {@code ?}). A refusal is a 400 naming the JSON
  * path of the value.
+ *
+ * <p>Only what the API reads is held to this: the mapper is a strict copy of the application's,
+ * handed to the REST layer as its {@code ContextResolver}, so that rows already stored (read back
+ * with the application's mapper) stay readable whatever they hold.
  */
-@Singleton
-public class StrictJson implements ObjectMapperCustomizer {
+@Provider
+public class StrictJson implements ContextResolver<ObjectMapper> {
     /** Nesting deeper than this is refused (the deepest legitimate body, a trigger with 8 nested groups, is about 20). */
     public static final int MAX_DEPTH = 64;
 
+    private final ObjectMapper strict;
+
+    public StrictJson(ObjectMapper application) {
+        this.strict = strict(application.copy());
+    }
+
     @Override
-    public void customize(ObjectMapper mapper) {
+    public ObjectMapper getContext(Class<?> type) {
+        return strict;
+    }
+
+    static ObjectMapper strict(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
@@ -41,6 +55,7 @@ public class StrictJson implements ObjectMapperCustomizer {
         module.addDeserializer(Object.class, new Untyped());
         module.addKeyDeserializer(String.class, new Keys());
         mapper.registerModule(module);
+        return mapper;
     }
 
     /** Why {@code text} cannot be stored as it is, or null. */

@@ -10,10 +10,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -72,6 +76,17 @@ class BadInputTest {
         api().body("{\"id\": \"18446744073709551617\", \"name\": \"\ud83d\udc1f fish\"}").post("/api/records/" + type).then().statusCode(201);
         api().get("/api/records/" + type + "/18446744073709551617").then().statusCode(200).body("name", equalTo("\ud83d\udc1f fish"));
         api().body("{\"id\": 12.0}").post("/api/records/" + type).then().statusCode(201).body("id", equalTo("12"));
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aRowStoredBeforeTheseChecksStaysReadable() {
+        String type = type();
+        pool.preparedQuery("insert into crm_records (type, id, attributes) values ($1, 'old', '{\"big\": 99999999999999999999999}'::jsonb)")
+                .execute(Tuple.of(type)).await().atMost(Duration.ofSeconds(10));
+        api().get("/api/records/" + type + "/old").then().statusCode(200).body("big", equalTo(new java.math.BigInteger("99999999999999999999999")));
     }
 
     @Test

@@ -24,6 +24,9 @@ import java.util.Map;
  * the decoder's limits still gets Vert.x' empty 414/431. The body limit is Quarkus'
  * {@code quarkus.http.limits.max-body-size}, checked here on {@code Content-Length} before Quarkus'
  * own check would answer it without a body.
+ *
+ * <p>A URI holding an encoded NUL ({@code %00}) is refused here too (400): no path or query value
+ * with a NUL can be stored in or looked up from PostgreSQL, which would otherwise answer 500.
  */
 @ApplicationScoped
 public class HttpLimits {
@@ -48,6 +51,10 @@ public class HttpLimits {
         HttpServerRequest request = ctx.request();
         if (request.uri().length() > maxUriLength) {
             refuse(ctx, 414, "URI too long", "uri", "is " + request.uri().length() + " characters long (at most " + maxUriLength + ")");
+            return;
+        }
+        if (request.uri().contains("%00")) {
+            refuse(ctx, 400, "Bad request", "uri", "holds a NUL character (%00), which no path or query value may contain");
             return;
         }
         long headerSize = 0;

@@ -130,6 +130,20 @@ class BadInputTest {
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].path", equalTo(parameter));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "GET    | /api/users/a%00b",
+        "DELETE | /api/users/a%00b",
+        "GET    | /api/records/contacts/a%00b",
+        "PUT    | /api/records/contacts/a%00b",
+        "GET    | /api/records/con%00tacts",
+        "DELETE | /api/capture/a%00b",
+        "GET    | /api/event-triggers?model_type=a%00b",
+    })
+    void aNulInThePathOrQueryIs400NamingTheUri(String method, String uri) throws IOException {
+        assertProblem(raw(method + " " + uri + " HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n", "{}"), 400, "uri");
+    }
+
     @Test
     void aPathIdThatIsNotANumberIs404NamingIt() {
         api().get("/api/event-triggers/abc").then().statusCode(404).contentType("application/problem+json").body("errors[0].path", equalTo("id"));
@@ -148,9 +162,13 @@ class BadInputTest {
 
     /** The answer to a request made of {@code head} (request line and headers, each ending in CRLF) and the key, sent as is. */
     private static String raw(String head) throws IOException {
+        return raw(head, "");
+    }
+
+    private static String raw(String head, String body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(10_000);
-            String request = head + "Host: localhost\r\nAuthorization: Bearer " + dev.triggerfish.Api.KEY + "\r\nConnection: close\r\n\r\n";
+            String request = head + "Host: localhost\r\nAuthorization: Bearer " + dev.triggerfish.Api.KEY + "\r\nConnection: close\r\n\r\n" + body;
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -34,7 +34,9 @@ public class ProblemMapper {
             return respond(400, "Unacceptable JSON value", path + " " + e.getOriginalMessage(), request,
                     List.of(new FieldError(path, e.getOriginalMessage())));
         }
-        String message = e instanceof MismatchedInputException
+        String message = e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+                ? "holds more JSON after the end of the first document (a body is one JSON value)"
+                : e instanceof MismatchedInputException
                 ? "has the wrong JSON type"
                 : "is not valid JSON: " + e.getOriginalMessage();
         return respond(400, "Malformed JSON", path + " " + message, request, List.of(new FieldError(path, message)));

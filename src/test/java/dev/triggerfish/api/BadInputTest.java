@@ -92,7 +92,8 @@ class BadInputTest {
     @Test
     void aSecondDocumentAfterTheFirstOrADuplicateKeyIsRefused() {
         String type = type();
-        api().body("{\"a\": 1}{\"b\": 2}").post("/api/records/" + type).then().statusCode(400).contentType("application/problem+json");
+        api().body("{\"a\": 1}{\"b\": 2}").post("/api/records/" + type).then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].message", startsWith("holds more JSON after the end of the first document"));
         api().body("{\"a\": 1} [2]").post("/api/events").then().statusCode(400).contentType("application/problem+json");
         api().body("{\"a\": 1, \"a\": 2}").post("/api/records/" + type).then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].path", equalTo("a")).body("detail", containsString("Duplicate field 'a'"));

@@ -23,7 +23,8 @@ import java.util.Map;
  * well above ours, and this route, the first of the router, applies ours. Only a request beyond
  * the decoder's limits still gets Vert.x' empty 414/431. The body limit is Quarkus'
  * {@code quarkus.http.limits.max-body-size}, checked here on {@code Content-Length} before Quarkus'
- * own check would answer it without a body.
+ * own check would answer it without a body. (A chunked body, without {@code Content-Length}, is only
+ * measured while the REST layer reads it, and that answers an empty 413.)
  *
  * <p>A URI holding an encoded NUL ({@code %00}) is refused here too (400): no path or query value
  * with a NUL can be stored in or looked up from PostgreSQL, which would otherwise answer 500.

@@ -1,6 +1,12 @@
 package dev.triggerfish.api;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 import java.util.List;
 
@@ -22,5 +28,22 @@ final class JsonPaths {
             }
         }
         return sb.isEmpty() ? "$" : sb.toString();
+    }
+
+    /** Where the parser stood when {@code e} stopped it ({@code $} when unknown): names a duplicate key or a broken string. */
+    static String at(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return "$";
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                segments.push("." + c.getCurrentName());
+            } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+                segments.push("[" + c.getCurrentIndex() + "]");
+            }
+        }
+        String path = String.join("", segments);
+        return path.isEmpty() ? "$" : path.startsWith(".") ? path.substring(1) : path;
     }
 }

@@ -4,10 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Page parameters of a list request: {@code page} from 1, {@code per_page} from 1 to 500 (default 50). */
+/**
+ * Page parameters of a list request: {@code page} from 1, {@code per_page} from 1 to 500 (default 50),
+ * and no page that starts beyond the {@value #MAX_OFFSET}th row (its offset would overflow).
+ */
 public record Paging(int page, int perPage) {
     public static final int DEFAULT_PER_PAGE = 50;
     public static final int MAX_PER_PAGE = 500;
+    /** The offset of the first row of a page is at most this. */
+    public static final long MAX_OFFSET = Integer.MAX_VALUE;
 
     /** @throws ApiProblem 400 naming the bad query parameter */
     public static Paging of(Integer page, Integer perPage) {
@@ -18,6 +23,9 @@ public record Paging(int page, int perPage) {
         }
         if (n < 1 || n > MAX_PER_PAGE) {
             throw ApiProblem.badRequest("per_page", "must be between 1 and " + MAX_PER_PAGE);
+        }
+        if ((long) (p - 1) * n > MAX_OFFSET) {
+            throw ApiProblem.badRequest("page", "is too large: page × per_page must stay below " + MAX_OFFSET);
         }
         return new Paging(p, n);
     }

@@ -29,8 +29,14 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, HttpServerRequest request) {
-        String path = e instanceof JsonMappingException m ? JsonPaths.of(m.getPath()) : "$";
-        String message = e instanceof MismatchedInputException
+        String path = e instanceof JsonMappingException m ? JsonPaths.of(m.getPath()) : JsonPaths.at(e);
+        if (e instanceof StrictJson.Refused) {
+            return respond(400, "Unacceptable JSON value", path + " " + e.getOriginalMessage(), request,
+                    List.of(new FieldError(path, e.getOriginalMessage())));
+        }
+        String message = e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+                ? "holds more JSON after the end of the first document (a body is one JSON value)"
+                : e instanceof MismatchedInputException
                 ? "has the wrong JSON type"
                 : "is not valid JSON: " + e.getOriginalMessage();
         return respond(400, "Malformed JSON", path + " " + message, request, List.of(new FieldError(path, message)));
@@ -49,6 +55,12 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, HttpServerRequest request) {
+        if (e.getCause() instanceof ApiProblem p) {
+            return apiProblem(p, request); // a parameter that does not convert (NumericParameters), wrapped by JAX-RS
+        }
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return badJson(j, request); // a body the JSON reader refused, wrapped by it
+        }
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
         return respond(status, title, e.getMessage(), request, List.of());

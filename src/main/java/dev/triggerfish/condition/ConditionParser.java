@@ -179,6 +179,11 @@ public final class ConditionParser {
                 error(path, "regex longer than " + MAX_REGEX_LENGTH + " characters");
                 return;
             }
+            String refusal = RegexCost.of(s).refusal();
+            if (refusal != null) {
+                error(path, "regex too costly: " + refusal);
+                return;
+            }
             try {
                 com.google.re2j.Pattern.compile(s);
             } catch (PatternSyntaxException e) {

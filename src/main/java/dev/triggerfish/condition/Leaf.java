@@ -6,9 +6,6 @@ import java.util.List;
 
 /** One compiled comparison: reads its path, then applies its operator to what it found. */
 abstract class Leaf extends CompiledCondition.Predicate {
-    /** Regex operands are matched against at most this many characters. */
-    static final int MAX_REGEX_INPUT = 10_000;
-
     final ConditionNode.Leaf source;
     final FieldPath path;
 
@@ -194,13 +191,24 @@ abstract class Leaf extends CompiledCondition.Predicate {
         }
     }
 
-    /** regex: RE2 semantics (linear time, no catastrophic backtracking) on a bounded input. */
+    /**
+     * regex: RE2 semantics (linear time, no catastrophic backtracking) on an input cut so that one
+     * match costs at most {@link RegexCost#MATCH_BUDGET} NFA steps (about 4 ms; see {@link RegexCost}).
+     */
     private static final class Regex extends Leaf {
         private final Pattern pattern;
+        private final int inputLimit;
 
         Regex(ConditionNode.Leaf source) {
             super(source);
-            this.pattern = Pattern.compile(String.valueOf(source.value()));
+            String text = String.valueOf(source.value());
+            RegexCost cost = RegexCost.of(text);
+            if (cost.refusal() != null) {
+                // the parser refuses these; a pattern stored before the bounds existed is never compiled either
+                throw new IllegalArgumentException("regex too costly at " + source.source() + ": " + cost.refusal());
+            }
+            this.pattern = Pattern.compile(text);
+            this.inputLimit = cost.inputLimit();
         }
 
         @Override
@@ -209,7 +217,7 @@ abstract class Leaf extends CompiledCondition.Predicate {
             if (text == null) {
                 return false;
             }
-            return pattern.matcher(text.length() > MAX_REGEX_INPUT ? text.substring(0, MAX_REGEX_INPUT) : text).find();
+            return pattern.matcher(text.length() > inputLimit ? text.substring(0, inputLimit) : text).find();
         }
     }
 

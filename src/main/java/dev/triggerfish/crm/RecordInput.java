@@ -2,6 +2,7 @@ package dev.triggerfish.crm;
 
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.FieldError;
+import dev.triggerfish.api.Ids;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,10 +43,10 @@ public record RecordInput(String id, Map<String, Object> attributes, List<String
         if (raw == null) {
             return null;
         }
-        String id = raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? Long.toString(n.longValue())
-                : raw instanceof String s ? s : null;
+        String id = Ids.text(raw);
         if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
-            errors.add(new FieldError("id", "must be a non-empty string or a whole number (at most " + MAX_ID_LENGTH + " characters)"));
+            errors.add(new FieldError("id", "must be a non-empty string (at most " + MAX_ID_LENGTH
+                    + " characters) or a whole number (up to 2^53 as a JSON number; write larger ids as strings)"));
             return null;
         }
         return id;

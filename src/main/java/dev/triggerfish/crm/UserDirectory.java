@@ -51,7 +51,8 @@ public class UserDirectory {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid("user", errors);
         }
-        String[] roleNames = roles == null ? new String[0] : ((List<?>) roles).stream().map(Object::toString).toArray(String[]::new);
+        // a role named twice is one membership
+        String[] roleNames = roles == null ? new String[0] : ((List<?>) roles).stream().map(Object::toString).distinct().toArray(String[]::new);
         return pool.preparedQuery("""
                         insert into users (id, name, email, roles, active) values ($1, $2, $3, $4, $5)
                         on conflict (id) do update set name = excluded.name, email = excluded.email, roles = excluded.roles,
@@ -92,7 +93,7 @@ public class UserDirectory {
 
     /** Roles with their active users. */
     public Uni<Map<String, List<String>>> roles() {
-        return pool.query("select r as role, array_agg(id order by id) as users from users, unnest(roles) r where active group by r order by r")
+        return pool.query("select r as role, array_agg(distinct id order by id) as users from users, unnest(roles) r where active group by r order by r")
                 .execute()
                 .map(rows -> {
                     Map<String, List<String>> out = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.triggerfish.event;
 
 import dev.triggerfish.api.FieldError;
+import dev.triggerfish.api.Ids;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +35,19 @@ final class EventInput {
         if (type == null) {
             errors.add(new FieldError(at(path, "entity_type"), "is required: a record type such as 'Contact' or 'App\\Models\\Deal'"));
         }
-        Object id = body.get("entity_id");
-        if (id != null && !(id instanceof String s && !s.isBlank()) && !(id instanceof Number)) {
-            errors.add(new FieldError(at(path, "entity_id"), "must be a string or a number"));
+        Object rawId = body.get("entity_id");
+        String id = Ids.text(rawId);
+        if (rawId != null && (id == null || id.isBlank() || id.length() > 200)) {
+            errors.add(new FieldError(at(path, "entity_id"), "must be a non-empty string (at most 200 characters) or a whole number"));
         }
         Map<String, Object> record = object(body, "record", path, errors);
         Map<String, Object> previous = object(body, "previous", path, errors);
         Map<String, Object> changes = object(body, "changes", path, errors);
         Map<String, Object> context = object(body, "context", path, errors);
-        Object clientId = body.get("event_id");
-        if (clientId != null && !(clientId instanceof String s && !s.isBlank() && s.length() <= 200) && !(clientId instanceof Number)) {
-            errors.add(new FieldError(at(path, "event_id"), "must be a string (at most 200 characters) or a number"));
+        Object rawClientId = body.get("event_id");
+        String clientId = Ids.text(rawClientId);
+        if (rawClientId != null && (clientId == null || clientId.isBlank() || clientId.length() > 200)) {
+            errors.add(new FieldError(at(path, "event_id"), "must be a string (at most 200 characters) or a whole number"));
         }
         if (("created".equals(kind) || "updated".equals(kind)) && record == null && changes == null) {
             errors.add(new FieldError(at(path, "record"), "is required for '" + kind + "' events (or give 'changes')"));
@@ -82,8 +85,8 @@ final class EventInput {
         if ("created".equals(kind)) {
             oldState = null;
         }
-        return new NewEvent(kind, type, id == null ? null : id.toString(), oldState, newState, changes, context, "api", 0, null,
-                clientId == null ? null : clientId.toString());
+        return new NewEvent(kind, type, id, oldState, newState, changes, context, "api", 0, null,
+                clientId);
     }
 
     @SuppressWarnings("unchecked")

@@ -47,7 +47,7 @@ public record TriggerDefinition(
     static final Set<String> FIELDS = Set.of("name", "description", "trigger_type", "model_type", "trigger_conditions",
             "action_configuration", "rate_limiting", "allow_retries", "max_retries", "retry_configuration",
             "delay_minutes", "is_active", "debug_mode");
-    static final Set<String> SCHEDULES = Set.of("every_minute", "every_5_minutes", "every_15_minutes", "hourly", "daily", "weekly", "monthly");
+    static final Set<String> SCHEDULES = Schedules.NAMES;
     private static final int MAX_ACTIONS = 50;
 
     /**
@@ -206,15 +206,10 @@ public record TriggerDefinition(
             }
             return;
         }
-        if (!(schedule instanceof String s) || !(SCHEDULES.contains(s) || isCron(s))) {
-            check.error("schedule", "must be one of: " + String.join(", ", new java.util.TreeSet<>(SCHEDULES))
-                    + ", or a cron expression of 5 fields (was '" + schedule + "')");
+        String refusal = schedule instanceof String s ? Schedules.refusal(s) : "must be a string: a schedule name or a cron expression";
+        if (refusal != null) {
+            check.error("schedule", refusal);
         }
-    }
-
-    private static boolean isCron(String s) {
-        String[] fields = s.trim().split("\\s+");
-        return fields.length == 5 && s.matches("[0-9*/,\\-A-Za-z?\\s]+");
     }
 
     private static void rateLimiting(Object raw, List<FieldError> errors) {

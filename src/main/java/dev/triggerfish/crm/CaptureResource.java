@@ -34,6 +34,10 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class CaptureResource {
+    /** A table name as SQL writes one, optionally schema-qualified; anything else never reaches PostgreSQL. */
+    private static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile(
+            "(?:(?:\"(?:[^\"\u0000]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\\.)?(?:\"(?:[^\"\u0000]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)");
+
     private final Pool pool;
     private final AuditLog audit;
     private final SecurityIdentity caller;
@@ -54,6 +58,8 @@ public class CaptureResource {
         String table = body.get("table") instanceof String t && !t.isBlank() ? t : null;
         if (table == null) {
             errors.add(new FieldError("table", "is required: the table to capture, e.g. 'contacts' or 'crm.contacts'"));
+        } else if (!TABLE_NAME.matcher(table).matches()) {
+            errors.add(new FieldError("table", "must be a table name, optionally with its schema: 'contacts', 'crm.contacts', '\"My Table\"'"));
         }
         String model = body.get("model_type") instanceof String m && EntityType.isValid(m) ? EntityType.canonical(m) : null;
         if (model == null) {
@@ -127,6 +133,9 @@ public class CaptureResource {
     @DELETE
     @Path("{table}")
     public Uni<Response> remove(@PathParam("table") String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw ApiProblem.notFound("table", table);
+        }
         String actor = caller.getPrincipal().getName();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                                 select to_regclass($1)::text as relation, format('drop trigger triggerfish_capture on %s', to_regclass($1)) as ddl,

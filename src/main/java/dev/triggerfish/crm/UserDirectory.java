@@ -1,6 +1,7 @@
 package dev.triggerfish.crm;
 
 import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.audit.AuditLog;
 import dev.triggerfish.api.FieldError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,13 +25,15 @@ public class UserDirectory {
     public static final String AUTO = "auto";
 
     private final Pool pool;
+    private final AuditLog audit;
 
-    public UserDirectory(Pool pool) {
+    public UserDirectory(Pool pool, AuditLog audit) {
         this.pool = pool;
+        this.audit = audit;
     }
 
     /** Creates or replaces a user. */
-    public Uni<Map<String, Object>> save(Map<String, Object> body) {
+    public Uni<Map<String, Object>> save(Map<String, Object> body, String actor) {
         List<FieldError> errors = new ArrayList<>();
         String id = RecordInput.id(body.get("id"), errors);
         if (id == null && errors.isEmpty()) {
@@ -53,13 +56,23 @@ public class UserDirectory {
         }
         // a role named twice is one membership
         String[] roleNames = roles == null ? new String[0] : ((List<?>) roles).stream().map(Object::toString).distinct().toArray(String[]::new);
-        return pool.preparedQuery("""
-                        insert into users (id, name, email, roles, active) values ($1, $2, $3, $4, $5)
-                        on conflict (id) do update set name = excluded.name, email = excluded.email, roles = excluded.roles,
-                                                       active = excluded.active
-                        returning id, name, email, roles, active""")
-                .execute(Tuple.of(id, body.get("name"), body.get("email"), roleNames, body.get("active") != Boolean.FALSE))
-                .map(rows -> json(rows.iterator().next()));
+        return pool.withTransaction(tx -> tx.preparedQuery("select id, name, email, roles, active from users where id = $1 for update")
+                .execute(Tuple.of(id))
+                .flatMap(before -> tx.preparedQuery("""
+                                insert into users (id, name, email, roles, active) values ($1, $2, $3, $4, $5)
+                                on conflict (id) do update set name = excluded.name, email = excluded.email, roles = excluded.roles,
+                                                               active = excluded.active
+                                returning id, name, email, roles, active""")
+                        .execute(Tuple.of(id, body.get("name"), body.get("email"), roleNames, body.get("active") != Boolean.FALSE))
+                        .map(rows -> json(rows.iterator().next()))
+                        .call(user -> {
+                            Map<String, Object> change = new LinkedHashMap<>();
+                            if (before.size() > 0) {
+                                change.put("before", json(before.iterator().next()));
+                            }
+                            change.put("after", user);
+                            return audit.record(tx, actor, before.size() > 0 ? "updated" : "created", "user", id, change);
+                        })));
     }
 
     public Uni<List<Map<String, Object>>> list() {
@@ -81,14 +94,15 @@ public class UserDirectory {
                 });
     }
 
-    public Uni<Void> delete(String id) {
-        return pool.preparedQuery("delete from users where id = $1").execute(Tuple.of(id))
-                .map(rows -> {
+    public Uni<Void> delete(String id, String actor) {
+        return pool.withTransaction(tx -> tx.preparedQuery("delete from users where id = $1 returning id, name, email, roles, active")
+                .execute(Tuple.of(id))
+                .flatMap(rows -> {
                     if (rows.rowCount() == 0) {
                         throw ApiProblem.notFound("user", id);
                     }
-                    return null;
-                });
+                    return audit.record(tx, actor, "deleted", "user", id, Map.of("before", json(rows.iterator().next())));
+                }));
     }
 
     /** Roles with their active users. */

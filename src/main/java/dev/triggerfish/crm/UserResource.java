@@ -1,5 +1,6 @@
 package dev.triggerfish.crm;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.triggerfish.api.ApiProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -21,9 +22,11 @@ import java.util.Map;
 @Consumes(MediaType.APPLICATION_JSON)
 public class UserResource {
     private final UserDirectory users;
+    private final SecurityIdentity caller;
 
-    public UserResource(UserDirectory users) {
+    public UserResource(UserDirectory users, SecurityIdentity caller) {
         this.users = users;
+        this.caller = caller;
     }
 
     /** Creates or replaces a user: {@code {"id", "name", "email", "roles": [...], "active"}}. */
@@ -32,7 +35,7 @@ public class UserResource {
         if (body == null) {
             throw ApiProblem.badRequest("$", "a JSON object is required");
         }
-        return users.save(body).map(user -> Response.ok(user).build());
+        return users.save(body, caller.getPrincipal().getName()).map(user -> Response.ok(user).build());
     }
 
     @GET
@@ -49,6 +52,6 @@ public class UserResource {
     @DELETE
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return users.delete(id).map(ignored -> Response.noContent().build());
+        return users.delete(id, caller.getPrincipal().getName()).map(ignored -> Response.noContent().build());
     }
 }

@@ -61,7 +61,7 @@ class HostileInputTest {
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
             "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
-            "POST /api/events", "POST /api/users", "POST /api/capture");
+            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys");
     /** Write routes that read no body: a body sent to them is not read, so the corpus has nothing to feed them. */
     static final Set<String> WITHOUT_BODY = Set.of("POST /api/event-triggers/{id}/activate", "POST /api/event-triggers/{id}/deactivate",
             "POST /api/executions/{id}/retry");
@@ -129,7 +129,14 @@ class HostileInputTest {
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"active\": \"yes\"}", "active"),
                 Arguments.of("POST /api/users", "{\"name\": \"no id\"}", "id"),
                 Arguments.of("POST /api/capture", "{\"table\": 5, \"model_type\": \"Contact\"}", "table"),
-                Arguments.of("POST /api/capture", "{\"table\": \"contacts\", \"model_type\": [\"Contact\"]}", "model_type"));
+                Arguments.of("POST /api/capture", "{\"table\": \"contacts\", \"model_type\": [\"Contact\"]}", "model_type"),
+                Arguments.of("POST /api/capture", "{\"table\": \"a.b.c.d\", \"model_type\": \"Contact\"}", "table"),
+                Arguments.of("POST /api/capture", "{\"table\": \"contacts; drop table users\", \"model_type\": \"Contact\"}", "table"),
+                Arguments.of("POST /api/keys", "{\"name\": \"x\", \"scopes\": \"admin\"}", "scopes"),
+                Arguments.of("POST /api/keys", "{\"name\": \"x\", \"scopes\": [\"root\"]}", "scopes[0]"),
+                Arguments.of("POST /api/keys", "{\"name\": \"bad name'; drop table api_keys; --\", \"scopes\": [\"read\"]}", "name"),
+                Arguments.of("POST /api/keys", "{\"name\": \"bootstrap\", \"scopes\": [\"read\"]}", "name"),
+                Arguments.of("POST /api/keys", "{\"name\": \"x\", \"scopes\": [\"read\"], \"key\": \"chosen\"}", "key"));
     }
 
     @Inject
@@ -287,7 +294,9 @@ class HostileInputTest {
                           (select count(*) from trigger_executions where trigger_id = $2),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || coalesce(name, '') || ':' || array_to_string(roles, ',') || ':' || active,
                                                                       ',' order by id), '')) from users),
-                          (select count(*) from pg_trigger where tgname = 'triggerfish_capture')) as fingerprint""")
+                          (select count(*) from pg_trigger where tgname = 'triggerfish_capture'),
+                          (select count(*) || md5(coalesce(string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' order by id), '')) from api_keys),
+                          (select count(*) from audit_log)) as fingerprint""")
                 .execute(Tuple.of(TYPE, trigger))
                 .await().atMost(Duration.ofSeconds(10))
                 .iterator().next().getString("fingerprint");

@@ -116,13 +116,13 @@ public class ExecutionResource {
             }
             String type = entityType(request, trigger);
             Object id = request.get("entity_id");
-            if (id != null && !(id instanceof String) && !(id instanceof Number)) {
-                throw ApiProblem.badRequest("entity_id", "must be a string or a number");
+            if (id != null && dev.triggerfish.api.Ids.text(id) == null) {
+                throw ApiProblem.badRequest("entity_id", "must be a string or a whole number (exact: at most 2^53)");
             }
             if (request.get("context") != null && !(request.get("context") instanceof Map<?, ?>)) {
                 throw ApiProblem.badRequest("context", "must be a JSON object");
             }
-            String entityId = id == null ? null : id.toString();
+            String entityId = id == null ? null : dev.triggerfish.api.Ids.text(id);
             @SuppressWarnings("unchecked")
             Map<String, Object> context = (Map<String, Object>) request.get("context");
             return pool.withTransaction(tx -> (entityId == null ? Uni.createFrom().<CrmRecord>nullItem() : records.find(tx, type, entityId, false))

@@ -94,7 +94,11 @@ public class TriggerExplainer {
         if (!(type instanceof String t) || !EntityType.isValid(t) || id == null) {
             throw ApiProblem.badRequest("entity_type", "give 'record', or 'entity_type' and 'entity_id' of a stored record");
         }
-        return store.get(EntityType.canonical(t), id.toString()).map(CrmRecord::toJson);
+        String key = dev.triggerfish.api.Ids.text(id);
+        if (key == null) {
+            throw ApiProblem.badRequest("entity_id", "must be a string or a whole number (exact: at most 2^53)");
+        }
+        return store.get(EntityType.canonical(t), key).map(CrmRecord::toJson);
     }
 
     private static String entityType(Map<String, Object> body, Map<String, Object> subject) {

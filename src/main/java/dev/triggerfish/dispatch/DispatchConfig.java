@@ -28,6 +28,13 @@ public interface DispatchConfig {
     @WithDefault("5")
     int maxChainDepth();
 
+    /**
+     * Claims of one event before it is {@code failed} (its dispatch kept failing, or the replicas holding
+     * it kept stopping); {@code POST /api/events/{id}/redispatch} starts it again.
+     */
+    @WithDefault("5")
+    int maxAttempts();
+
     /** How often to look for work that no notification announced (the rows are the truth). */
     @WithDefault("1s")
     Duration pollInterval();

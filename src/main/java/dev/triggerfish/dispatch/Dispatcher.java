@@ -1,5 +1,7 @@
 package dev.triggerfish.dispatch;
 
+import dev.triggerfish.api.DatabaseUnavailable;
+import io.smallrye.mutiny.Multi;
 import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.event.EntityType;
 import dev.triggerfish.event.EventStore;
@@ -55,6 +57,7 @@ public class Dispatcher implements InlineDispatch {
     private final WorkLoop loop;
     private final java.time.Duration runnerLease;
     private final RateLimiter rateLimiter;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Dispatcher.class);
 
     public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
                       Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica,
@@ -189,9 +192,32 @@ public class Dispatcher implements InlineDispatch {
 
     private Uni<Integer> dispatchBatch() {
         return catalog.ensureLoaded()
-                .flatMap(ignored -> events.claim(owner, config.batchSize(), config.lease()))
+                .flatMap(ignored -> events.claim(owner, config.batchSize(), config.lease(), config.maxAttempts()))
                 .map(claimed -> claimed.stream().map(Dispatcher::canonical).toList())
-                .flatMap(claimed -> claimed.isEmpty() ? Uni.createFrom().item(0) : dispatchClaimed(claimed).replaceWith(claimed.size()));
+                .flatMap(claimed -> claimed.isEmpty() ? Uni.createFrom().item(0) : dispatchIsolating(claimed).replaceWith(claimed.size()));
+    }
+
+    /**
+     * Dispatches a batch; should that fail for another reason than the database going away (then the
+     * claims simply expire), each event is dispatched alone, so that one event that cannot be
+     * dispatched holds up no other, and is given back with the reason: retried after a backoff, and
+     * {@code failed} after {@code triggerfish.dispatch.max-attempts}.
+     */
+    private Uni<Void> dispatchIsolating(List<StoredEvent> batch) {
+        return dispatchClaimed(batch)
+                .onFailure(e -> !DatabaseUnavailable.is(e))
+                .recoverWithUni(e -> batch.size() > 1
+                        ? Multi.createFrom().iterable(batch)
+                                .onItem().transformToUniAndConcatenate(event -> dispatchIsolating(List.of(event)))
+                                .collect().last().replaceWithVoid()
+                        : giveBack(batch.get(0), e));
+    }
+
+    private Uni<Void> giveBack(StoredEvent event, Throwable failure) {
+        String reason = "dispatch failed: " + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
+        LOG.warnf("event %d: %s", event.id(), reason);
+        return events.giveBack(owner, List.of(event.id()), reason, config.maxAttempts(), config.lease())
+                .replaceWithVoid();
     }
 
     private Uni<Void> dispatchClaimed(List<StoredEvent> batch) {

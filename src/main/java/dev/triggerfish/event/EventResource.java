@@ -117,9 +117,24 @@ public class EventResource {
         return stored.isEmpty() ? Uni.createFrom().item(InlineDispatch.AfterCommit.NOTHING) : inline.get().dispatch(tx, stored, held.getAndSet(0));
     }
 
+    /** The event, with {@code status}, {@code attempts} and, when it failed, {@code error}. */
     @GET
     @Path("{id}")
-    public Uni<StoredEvent> get(@PathParam("id") long id) {
-        return store.find(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("event", id));
+    public Uni<EventState> get(@PathParam("id") long id) {
+        return store.findWithState(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("event", id));
+    }
+
+    /** Dispatches a {@code failed} event again (202); 409 when it is not failed. */
+    @POST
+    @Path("{id}/redispatch")
+    public Uni<Response> redispatch(@PathParam("id") long id) {
+        return store.redispatch(id)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("event", id))
+                .map(again -> {
+                    if (!again) {
+                        throw new ApiProblem(409, "Conflict", "event " + id + " is not failed: only a failed event is dispatched again");
+                    }
+                    return Response.accepted(java.util.Map.of("event_id", id, "status", "new")).build();
+                });
     }
 }

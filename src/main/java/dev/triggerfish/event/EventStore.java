@@ -1,5 +1,7 @@
 package dev.triggerfish.event;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,9 +24,20 @@ public class EventStore {
             + " context::text as context, source, chain_depth, origin_trigger_id, created_at";
 
     private final Pool pool;
+    private final MeterRegistry meters;
 
-    public EventStore(Pool pool) {
+    public EventStore(Pool pool, MeterRegistry meters) {
         this.pool = pool;
+        this.meters = meters;
+    }
+
+    /** Counts events this replica ended {@code failed}, by why: unreadable, exhausted (attempts), dispatch_error. */
+    private void countFailed(String reason, long n) {
+        if (n > 0) {
+            Counter.builder("triggerfish.events.failed").tag("reason", reason)
+                    .description("events this replica ended failed (GET /api/events/{id} says why; POST .../redispatch starts one again)")
+                    .register(meters).increment(n);
+        }
     }
 
     /**
@@ -146,24 +159,102 @@ public class EventStore {
 
     /**
      * Claims up to {@code limit} new events (or events whose claim expired) for {@code owner}, oldest
-     * first; another replica's claim is skipped, never waited for.
+     * first; another replica's claim is skipped, never waited for. An expired event that was claimed
+     * {@code maxAttempts} times already is not claimed again but {@code failed}, with the reason; a row
+     * that cannot be read as an event is {@code failed} at once (it never could be dispatched).
      */
-    public Uni<List<StoredEvent>> claim(String owner, int limit, Duration lease) {
+    public Uni<List<StoredEvent>> claim(String owner, int limit, Duration lease, int maxAttempts) {
         return pool.preparedQuery("""
                         with fresh as (
                             select id from events where status = 'new' order by id for update skip locked limit $2),
                         expired as (
-                            select id from events where status = 'dispatching' and lease_until < now() for update skip locked limit $2)
+                            select id from events where status = 'dispatching' and lease_until < now() and attempts < $4
+                            for update skip locked limit $2),
+                        exhausted as (
+                            update events set status = 'failed', claimed_by = null, lease_until = null, processed_at = now(),
+                                   error = 'not dispatched in ' || attempts || ' attempts (each claim ran out: the replica holding it'
+                                           || ' stopped, or dispatching it failed' || coalesce(': ' || error, '') || ')'
+                            where id in (select id from events where status = 'dispatching' and lease_until < now() and attempts >= $4
+                                         for update skip locked limit $2)
+                            returning id)
                         update events set status = 'dispatching', claimed_by = $1,
                                lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
                         where id in (select id from fresh union all select id from expired)
-                        returning\s""" + COLUMNS)
-                .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0))
-                .map(rows -> {
+                        returning\s""" + COLUMNS + ", (select count(*) from exhausted) as exhausted")
+                .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0, maxAttempts))
+                .flatMap(rows -> {
                     List<StoredEvent> events = new ArrayList<>();
-                    rows.forEach(row -> events.add(read(row)));
+                    List<Long> unreadable = new ArrayList<>();
+                    List<String> reasons = new ArrayList<>();
+                    if (rows.size() > 0) {
+                        countFailed("exhausted", rows.iterator().next().getLong("exhausted"));
+                    }
+                    for (Row row : rows) {
+                        try {
+                            events.add(read(row));
+                        } catch (RuntimeException e) {
+                            unreadable.add(row.getLong("id"));
+                            reasons.add("the stored event cannot be read: " + e.getMessage());
+                        }
+                    }
                     events.sort((a, b) -> Long.compare(a.id(), b.id()));
-                    return events;
+                    return unreadable.isEmpty() ? Uni.createFrom().item(events)
+                            : fail(owner, unreadable, reasons).invoke(n -> countFailed("unreadable", n)).replaceWith(events);
+                });
+    }
+
+    /** Ends claimed events {@code failed} with their reasons (only while {@code owner} still holds them). */
+    public Uni<Integer> fail(String owner, List<Long> ids, List<String> reasons) {
+        return pool.preparedQuery("""
+                        update events e set status = 'failed', claimed_by = null, lease_until = null, processed_at = now(), error = d.error
+                        from unnest($2::bigint[], $3::text[]) as d(id, error)
+                        where e.id = d.id and e.claimed_by = $1 and e.status = 'dispatching'""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), reasons.toArray(String[]::new)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Gives back claimed events whose dispatch failed: another claim takes them after a backoff (its
+     * expired lease, 2^attempts seconds, at most the lease), or, once they were claimed
+     * {@code maxAttempts} times, they are {@code failed} with the reason. Answers how many failed.
+     */
+    public Uni<Integer> giveBack(String owner, List<Long> ids, String reason, int maxAttempts, Duration lease) {
+        return pool.preparedQuery("""
+                        update events set claimed_by = null, error = $3,
+                               status = case when attempts >= $4 then 'failed' else status end,
+                               processed_at = case when attempts >= $4 then now() end,
+                               lease_until = case when attempts >= $4 then null
+                                                  else now() + make_interval(secs => least($5, power(2, attempts))) end
+                        where id = any($2) and claimed_by = $1 and status = 'dispatching'
+                        returning status""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), reason, maxAttempts, (double) lease.toMillis() / 1000.0))
+                .map(rows -> {
+                    int failed = 0;
+                    for (Row row : rows) {
+                        failed += "failed".equals(row.getString("status")) ? 1 : 0;
+                    }
+                    countFailed("dispatch_error", failed);
+                    return failed;
+                });
+    }
+
+    /**
+     * Makes a failed event new again (attempts from zero), to be dispatched by any replica: true, or
+     * false when the event is not failed; null when there is no such event.
+     */
+    public Uni<Boolean> redispatch(long id) {
+        return pool.preparedQuery("""
+                        with again as (
+                            update events set status = 'new', attempts = 0, error = null, claimed_by = null, lease_until = null,
+                                              processed_at = null
+                            where id = $1 and status = 'failed' returning id),
+                        notified as (select pg_notify('%s', '') from again)
+                        select (select count(*) from again) > 0 as again, (select count(*) from notified) as notified,
+                               exists (select 1 from events where id = $1) as found""".formatted(CHANNEL))
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getBoolean("found") ? row.getBoolean("again") : null;
                 });
     }
 
@@ -183,6 +274,23 @@ public class EventStore {
                         + " where claimed_by = $1 and status = 'dispatching'")
                 .execute(Tuple.of(owner))
                 .map(rows -> rows.rowCount());
+    }
+
+    /** An event with where it stands: {@code status} (new, dispatching, dispatched, failed), {@code attempts}, {@code error}. */
+    public Uni<EventState> findWithState(long id) {
+        return pool.preparedQuery("select " + COLUMNS + ", status, attempts, error, processed_at from events where id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new EventState(row.getLong("id"), row.getString("kind"), row.getString("entity_type"), row.getString("entity_id"),
+                            JsonText.read(row.getString("old_state")), JsonText.read(row.getString("new_state")),
+                            JsonText.read(row.getString("context")), row.getString("source"), row.getInteger("chain_depth"),
+                            row.getLong("origin_trigger_id"), row.getOffsetDateTime("created_at"), row.getString("status"),
+                            row.getInteger("attempts"), row.getString("error"), row.getOffsetDateTime("processed_at"));
+                });
     }
 
     public Uni<StoredEvent> find(long id) {

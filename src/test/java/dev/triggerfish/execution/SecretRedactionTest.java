@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Secrets set in the test profile ({@code api_token}, {@code slack_token}, and {@code tricky_token},
@@ -104,6 +105,23 @@ class SecretRedactionTest {
     String allText(String sql, List<Integer> ids) {
         return pool.preparedQuery(sql).execute(Tuple.of(ids.stream().map(Integer::longValue).toArray(Long[]::new)))
                 .await().indefinitely().iterator().next().getString("text");
+    }
+
+    @Test
+    void noSecretReachesTheLogWhoeverWritesIt() throws Exception {
+        String mark = "log-check-" + uid();
+        org.jboss.logging.Logger log = org.jboss.logging.Logger.getLogger("some.library");
+        log.warnf("%s calling https://%s.example.com with Bearer %s", mark, "test-api-token-123", TRICKY);
+        log.error(mark + " a library failed", new IllegalStateException("connection failed: test-slack-token-456.invalid"));
+        java.nio.file.Path file = java.nio.file.Path.of("target/triggerfish-test.log");
+        await().atMost(DEADLINE).until(() -> java.nio.file.Files.exists(file)
+                && java.nio.file.Files.readString(file).split(mark, -1).length == 3);
+        // every line this run has logged so far, by any test, any class
+        String logged = java.nio.file.Files.readString(file).toLowerCase(java.util.Locale.ROOT);
+        for (String marker : MARKERS) {
+            assertFalse(logged.contains(marker.toLowerCase(java.util.Locale.ROOT)), "the log holds " + marker);
+        }
+        assertTrue(logged.contains("https://***.example.com"), "the line itself is kept, redacted");
     }
 
     @Test

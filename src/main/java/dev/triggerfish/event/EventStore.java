@@ -176,11 +176,15 @@ public class EventStore {
                                            || ' stopped, or dispatching it failed' || coalesce(': ' || error, '') || ')'
                             where id in (select id from events where status = 'dispatching' and lease_until < now() and attempts >= $4
                                          for update skip locked limit $2)
-                            returning id)
-                        update events set status = 'dispatching', claimed_by = $1,
-                               lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
-                        where id in (select id from fresh union all select id from expired)
-                        returning\s""" + COLUMNS + ", (select count(*) from exhausted) as exhausted")
+                            returning id),
+                        claimed as (
+                            update events set status = 'dispatching', claimed_by = $1,
+                                   lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
+                            where id in (select id from fresh union all select id from expired)
+                            returning\s""" + COLUMNS + """
+                        )
+                        select c.*, (select count(*) from exhausted) as exhausted
+                        from (select 1) as always_one_row left join claimed c on true""")
                 .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0, maxAttempts))
                 .flatMap(rows -> {
                     List<StoredEvent> events = new ArrayList<>();
@@ -190,6 +194,9 @@ public class EventStore {
                         countFailed("exhausted", rows.iterator().next().getLong("exhausted"));
                     }
                     for (Row row : rows) {
+                        if (row.getLong("id") == null) {
+                            continue; // nothing claimed: the one row that carries the exhausted count
+                        }
                         try {
                             events.add(read(row));
                         } catch (RuntimeException e) {

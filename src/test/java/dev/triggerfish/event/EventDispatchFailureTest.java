@@ -76,8 +76,9 @@ class EventDispatchFailureTest {
                 .body("status", equalTo("failed"))
                 .body("error", containsString("cannot be read")));
         api().get("/api/events/" + good).then().statusCode(200).body("status", equalTo("dispatched"));
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("triggerfish_events_failed_total{reason=\"unreadable\"}"));
+        // counted right after the row is failed: awaited, as a scraper would see it a moment later
+        await().atMost(DEADLINE).untilAsserted(() -> io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("triggerfish_events_failed_total{reason=\"unreadable\"}")));
 
         // repaired, then dispatched again on request
         pool.preparedQuery("update events set new_state = '{}'::jsonb where id = $1").execute(Tuple.of(poison)).await().indefinitely();
@@ -101,7 +102,8 @@ class EventDispatchFailureTest {
                 .body("error", containsString("5 attempts")));
         await().atMost(DEADLINE).until(() -> sink.at("/exhausted-" + type).size() == 1);
         api().get("/api/events/" + retried).then().statusCode(200).body("status", equalTo("dispatched")).body("attempts", equalTo(3));
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("triggerfish_events_failed_total{reason=\"exhausted\"}"));
+        // counted right after the row is failed: awaited, as a scraper would see it a moment later
+        await().atMost(DEADLINE).untilAsserted(() -> io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("triggerfish_events_failed_total{reason=\"exhausted\"}")));
     }
 }

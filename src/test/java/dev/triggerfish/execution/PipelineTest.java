@@ -683,6 +683,29 @@ class PipelineTest {
     }
 
     @Test
+    void theCountIsExactUnderConcurrentIntakeWhenTheBurstBucketIsLarger() throws Exception {
+        // burst 100 > limit 4: the window's count alone must hold the other 12 back, however the admissions interleave
+        String type = "Counted" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 4, \"period\": \"minute\", \"burst_limit\": 100}");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int n = i;
+                calls.add(threads.submit(() -> api().body(events(type, n, n + 1)).post("/api/events").statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                assertEquals(202, call.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        awaitFinished(trigger, 16);
+        assertEquals(4, executions(trigger).getList("data.status").stream().filter("completed"::equals).count());
+        assertEquals(4, sink.at("/limited/" + type).size());
+    }
+
+    @Test
     void theLimitHoldsForTheWindowWhenItsExecutionsAreDeleted() {
         String type = "Purged" + uid().replace("-", "");
         // a burst bucket larger than the limit: the count alone holds the third execution back

@@ -63,7 +63,10 @@ public class RateLimiter {
      * admission committed before (read committed: a statement that waited for a lock still reads the
      * other tables as they were when it started, so counting in (1) could over-admit); (3) the burst
      * tokens left. The buckets themselves are kept by the database triggers of V8 as the executions are
-     * inserted, later in this transaction, still under the lock.
+     * inserted, later in this transaction, still under the lock, rather than by this class: so manual
+     * runs and replays, which do not pass through here, fill the window as they did when it was counted
+     * from the history, and an execution that {@code ON CONFLICT DO NOTHING} dropped counts nothing.
+     * {@code bucket_end > $2} is {@link RateLimit#counts}, {@code bucket_end <= $3} {@link RateLimit#expiredUpTo}.
      */
     private Uni<List<NewExecution>> admit(SqlClient tx, long triggerId, RateLimit limit, List<NewExecution> candidates) {
         return tx.preparedQuery("""

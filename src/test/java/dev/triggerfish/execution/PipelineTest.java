@@ -743,6 +743,23 @@ class PipelineTest {
         assertEquals(3, counted);
     }
 
+    @Test
+    void aCancelledExecutionGivesItsPlaceInTheWindowBack() {
+        String type = "Freed" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 1, \"period\": \"hour\", \"burst_limit\": 10}");
+        api().body(events(type, 0, 1)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 1);
+        // as the runner ends an execution whose trigger was deactivated before it ran
+        pool.preparedQuery("update trigger_executions set status = 'cancelled' where trigger_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of((long) trigger)).await().indefinitely();
+        api().body(events(type, 1, 2)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 2);
+        assertEquals("completed", executions(trigger).getString("data[0].status"));
+        api().body(events(type, 2, 3)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 3);
+        assertEquals("rate_limited", executions(trigger).getString("data[0].status"));
+    }
+
     @Inject
     ExecutionStore store;
 

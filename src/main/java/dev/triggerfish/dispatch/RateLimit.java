@@ -12,6 +12,12 @@ import java.util.Map;
  * bucket of that size, refilled at limit/period); {@code on_limit} is {@code reject} (recorded as
  * rate_limited, the default) or {@code defer} (scheduled for when the window has room). Pure arithmetic;
  * {@link RateLimiter} applies it under a row lock.
+ *
+ * <p>Admissions are counted in buckets of {@link #bucket()} (a sixtieth of the period), aligned on the
+ * epoch, so a calendar window is a whole number of buckets and a fixed window's count is exact. A
+ * bucket counts while it ends after the window's start: in a sliding window one that is only partly
+ * inside counts wholly, so the limit is never exceeded, at the price of admitting up to one bucket's
+ * worth later than an exact count would.
  */
 public record RateLimit(int limit, ChronoUnit period, Integer burst, boolean sliding, boolean defer) {
 
@@ -30,6 +36,27 @@ public record RateLimit(int limit, ChronoUnit period, Integer burst, boolean sli
 
     public Duration length() {
         return period.getDuration();
+    }
+
+    /** The length of a counting bucket: 1 s for a minute limit, 1 min for an hour, 24 min for a day. */
+    public Duration bucket() {
+        return length().dividedBy(60);
+    }
+
+    /** The start of the bucket {@code at} falls in (as {@code triggerfish_rate_bucket_start} in V8). */
+    public Instant bucketStart(Instant at) {
+        long seconds = bucket().toSeconds();
+        return Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), seconds) * seconds);
+    }
+
+    /** Whether the bucket ending at {@code bucketEnd} is counted at {@code now}: it ends after the window's start. */
+    public boolean counts(Instant bucketEnd, Instant now) {
+        return bucketEnd.isAfter(windowStart(now));
+    }
+
+    /** Buckets ending at or before this are out of every window this limit can have at {@code now} (and deleted). */
+    public Instant expiredUpTo(Instant now) {
+        return now.minus(length());
     }
 
     /** Where the counting window starts at {@code now}. */
@@ -51,11 +78,15 @@ public record RateLimit(int limit, ChronoUnit period, Integer burst, boolean sli
         return Math.min(burst == null ? limit : burst, refilled);
     }
 
-    /** When the next execution may start: the fixed window's end, or when the oldest counted one leaves the sliding window. */
-    public Instant nextSlot(Instant now, Instant oldestInWindow) {
+    /**
+     * When the next execution may start: the fixed window's end, or when the oldest counted admission
+     * leaves the sliding window, given when it ends ({@code oldestEnd}: the end of the oldest non-empty
+     * bucket counted; null when none is).
+     */
+    public Instant nextSlot(Instant now, Instant oldestEnd) {
         if (!sliding) {
             return windowStart(now).plus(1, period);
         }
-        return oldestInWindow == null ? now : oldestInWindow.plus(length());
+        return oldestEnd == null ? now : oldestEnd.plus(length());
     }
 }

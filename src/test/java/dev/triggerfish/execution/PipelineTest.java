@@ -682,6 +682,84 @@ class PipelineTest {
         assertEquals(4, sink.at("/limited/" + type).size());
     }
 
+    @Test
+    void theCountIsExactUnderConcurrentIntakeWhenTheBurstBucketIsLarger() throws Exception {
+        // burst 100 > limit 4: the window's count alone must hold the other 12 back, however the admissions interleave
+        String type = "Counted" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 4, \"period\": \"minute\", \"burst_limit\": 100}");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int n = i;
+                calls.add(threads.submit(() -> api().body(events(type, n, n + 1)).post("/api/events").statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                assertEquals(202, call.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        awaitFinished(trigger, 16);
+        assertEquals(4, executions(trigger).getList("data.status").stream().filter("completed"::equals).count());
+        assertEquals(4, sink.at("/limited/" + type).size());
+    }
+
+    @Test
+    void theLimitHoldsForTheWindowWhenItsExecutionsAreDeleted() {
+        String type = "Purged" + uid().replace("-", "");
+        // a burst bucket larger than the limit: the count alone holds the third execution back
+        int trigger = limitedTrigger(type, "{\"limit\": 2, \"period\": \"hour\", \"burst_limit\": 10}");
+        api().body(events(type, 0, 2)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 2);
+        assertEquals(List.of("completed", "completed"), executions(trigger).getList("data.status"));
+        // the history is pruned: the admissions of the window are counted apart from it
+        pool.preparedQuery("with gone as (delete from trigger_executions where trigger_id = $1 returning id)"
+                        + " delete from execution_steps where execution_id in (select id from gone)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of((long) trigger)).await().indefinitely();
+        api().body(events(type, 2, 3)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 1);
+        assertEquals("rate_limited", executions(trigger).getString("data[0].status"));
+        assertEquals(2, sink.at("/limited/" + type).size());
+    }
+
+    @Test
+    void manualRunsAndReplaysCountTowardsTheLimitWithoutPassingThroughIt() {
+        String type = "Manual" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 2, \"period\": \"hour\"}");
+        // a manual run is not limited, but it is one of the window's executions
+        api().body(Map.of("entity_id", 1)).post("/api/event-triggers/" + trigger + "/execute").then().statusCode(202);
+        awaitFinished(trigger, 1);
+        api().body(events(type, 2, 4)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 3);
+        List<String> statuses = executions(trigger).getList("data.status");
+        assertEquals(2, statuses.stream().filter("completed"::equals).count(), statuses.toString());
+        assertEquals(1, statuses.stream().filter("rate_limited"::equals).count(), statuses.toString());
+        // replaying the rate-limited one runs it, and it then counts too: the window holds 3
+        api().body(Map.of()).post("/api/event-triggers/" + trigger + "/executions/retry").then().statusCode(200).body("replayed", equalTo(1));
+        await().atMost(DEADLINE).until(() -> executions(trigger).getList("data.status").stream().filter("completed"::equals).count() == 3);
+        long counted = pool.preparedQuery("select coalesce(sum(admitted), 0) from rate_limit_buckets where trigger_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of((long) trigger)).await().indefinitely().iterator().next().getLong(0);
+        assertEquals(3, counted);
+    }
+
+    @Test
+    void aCancelledExecutionGivesItsPlaceInTheWindowBack() {
+        String type = "Freed" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 1, \"period\": \"hour\", \"burst_limit\": 10}");
+        api().body(events(type, 0, 1)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 1);
+        // as the runner ends an execution whose trigger was deactivated before it ran
+        pool.preparedQuery("update trigger_executions set status = 'cancelled' where trigger_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of((long) trigger)).await().indefinitely();
+        api().body(events(type, 1, 2)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 2);
+        assertEquals("completed", executions(trigger).getString("data[0].status"));
+        api().body(events(type, 2, 3)).post("/api/events").then().statusCode(202);
+        awaitFinished(trigger, 3);
+        assertEquals("rate_limited", executions(trigger).getString("data[0].status"));
+    }
+
     @Inject
     ExecutionStore store;
 

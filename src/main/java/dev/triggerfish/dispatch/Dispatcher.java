@@ -166,8 +166,9 @@ public class Dispatcher implements InlineDispatch {
                 List<ClaimedExecution> claimed = new ArrayList<>();
                 for (int i = 0; i < runNow.size(); i++) {
                     NewExecution e = runNow.get(i);
+                    // fresh by construction: stored with its event in the transaction just committed, and run at once
                     claimed.add(new ClaimedExecution(ids.get(i), e.triggerId(), e.triggerVersion(), e.eventId(), e.entityType(),
-                            e.entityId(), 0, 1, events.get(e.eventId())));
+                            e.entityId(), 0, 1, events.get(e.eventId()), true));
                 }
                 runner.runClaimed(claimed);
             }

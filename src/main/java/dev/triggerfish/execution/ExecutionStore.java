@@ -126,7 +126,11 @@ public class ExecutionStore {
 
     /**
      * Claims up to {@code limit} due executions, or running ones whose claim expired, for
-     * {@code owner}, each with its event (one query).
+     * {@code owner}, each with its event and whether that event still holds its record's current
+     * state (one query). That is decided by the database alone, never against this JVM's clock: the
+     * first run of an event the store wrote (records, action, manual) is fresh while the record is
+     * still at the event's version and not written again since (or gone); of any other event, while
+     * it is younger than two seconds by the database's own {@code now()}.
      */
     public Uni<List<ClaimedExecution>> claim(String owner, int limit, Duration lease) {
         return pool.preparedQuery("""
@@ -150,15 +154,21 @@ public class ExecutionStore {
                             returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
                                       entity_id as execution_entity_id, current_step, attempt)
                         select c.*, e.id, e.kind, e.entity_type, e.entity_id, e.old_state::text as old_state, e.new_state::text as new_state,
-                               e.context::text as context, e.source, e.chain_depth, e.origin_trigger_id, e.created_at
-                        from claimed c left join events e on e.id = c.event_id""")
+                               e.context::text as context, e.source, e.chain_depth, e.origin_trigger_id, e.created_at,
+                               coalesce(c.attempt = 1 and c.current_step = 0 and e.id is not null and (r.id is null
+                                   or case when e.source in ('records', 'action', 'manual')
+                                           then coalesce(e.new_state, e.old_state) -> 'version' = to_jsonb(r.version)
+                                                and r.updated_at <= e.created_at
+                                           else e.created_at > now() - interval '2 seconds' end), false) as fresh
+                        from claimed c left join events e on e.id = c.event_id
+                             left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id""")
                 .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0))
                 .map(rows -> {
                     List<ClaimedExecution> claimed = new ArrayList<>();
                     rows.forEach(r -> claimed.add(new ClaimedExecution(r.getLong("execution_id"), r.getLong("trigger_id"),
                             r.getInteger("trigger_version"), r.getLong("event_id"), r.getString("execution_entity_type"),
                             r.getString("execution_entity_id"), r.getInteger("current_step"), r.getInteger("attempt"),
-                            r.getLong("id") == null ? null : EventStore.read(r))));
+                            r.getLong("id") == null ? null : EventStore.read(r), r.getBoolean("fresh"))));
                     return claimed;
                 });
     }

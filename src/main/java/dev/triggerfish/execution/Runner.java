@@ -80,8 +80,6 @@ public class Runner {
     private final Map<Long, Long> running = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
     private final Map<String, Set<String>> templateRelations = new java.util.concurrent.ConcurrentHashMap<>();
-    /** An event younger than this still holds the record's current state. */
-    private static final long FRESH_SECONDS = 2;
 
     public Runner(ExecutionStore executions, RecordStore records, RecordRelations relations, TriggerCatalog catalog,
                   ActionRegistry actions, TemplateRenderer templates, Notifications notifications, Pool pool, RunnerConfig config,
@@ -180,28 +178,21 @@ public class Runner {
     }
 
     /**
-     * The claimed executions whose event is too old to hold the record's current state, with the record
-     * read from the store: one query for the batch instead of one per execution. Should that query
-     * fail, each execution reads its record itself.
+     * The claimed executions whose event no longer holds the record's current state (as the claim
+     * found), with the record read from the store: one query for the batch instead of one per
+     * execution. Should that query fail, each execution reads its record itself.
      */
     private Uni<List<ClaimedExecution>> withRecords(List<ClaimedExecution> claimed) {
-        List<String[]> keys = claimed.stream().filter(e -> e.entityId() != null && !fresh(e))
+        List<String[]> keys = claimed.stream().filter(e -> e.entityId() != null && !e.fresh())
                 .map(e -> new String[] {e.entityType(), e.entityId()}).distinct().toList();
         if (keys.isEmpty()) {
             return Uni.createFrom().item(claimed);
         }
         return records.findAll(pool, keys)
                 .map(found -> claimed.stream()
-                        .map(e -> e.entityId() != null && !fresh(e) ? e.withRecord(found.get(RecordStore.key(e.entityType(), e.entityId()))) : e)
+                        .map(e -> e.entityId() != null && !e.fresh() ? e.withRecord(found.get(RecordStore.key(e.entityType(), e.entityId()))) : e)
                         .toList())
                 .onFailure().recoverWithItem(claimed);
-    }
-
-    /** Whether the execution's event still holds its record's current state (a first run of a young event). */
-    private static boolean fresh(ClaimedExecution execution) {
-        StoredEvent event = execution.event();
-        return execution.attempt() == 1 && execution.currentStep() == 0 && event != null
-                && event.createdAt() != null && event.createdAt().isAfter(OffsetDateTime.now().minusSeconds(FRESH_SECONDS));
     }
 
     /**
@@ -382,8 +373,9 @@ public class Runner {
         if (!trigger.active() && (event == null || !"manual".equals(event.source()))) {
             return executions.finish(owner, execution.id(), ExecutionStatus.CANCELLED, "the trigger was deactivated").replaceWithVoid();
         }
-        // the event's state is the record's state when fresh; a delayed, retried or resumed run reads the store
-        return runFrom(execution, trigger, event, execution.currentStep(), !fresh(execution));
+        // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
+        // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
+        return runFrom(execution, trigger, event, execution.currentStep(), !execution.fresh());
     }
 
     /** Runs step {@code index} and the ones after it, one at a time. */

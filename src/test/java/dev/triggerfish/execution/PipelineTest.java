@@ -234,6 +234,55 @@ class PipelineTest {
     }
 
     @Test
+    void aRecordChangedAfterItsEventIsRenderedAsTheStoreHoldsItWhateverTheClocksSay() {
+        String type = "Skewed" + uid().replace("-", "");
+        String path = "/skewed/" + type;
+        int trigger = trigger("""
+                {"name": "skewed", "trigger_type": "model_created", "model_type": "%s", "delay_minutes": 10,
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s",
+                     "body": {"id": "{{entity_id}}", "name": "{{entity.name}}"}}]}}""".formatted(type, sink.url(path)));
+        record(type, "{\"id\": \"ahead\", \"name\": \"first\"}");
+        record(type, "{\"id\": \"behind\", \"name\": \"first\"}");
+        record(type, "{\"id\": \"unchanged\", \"name\": \"as created\"}");
+        await().atMost(DEADLINE).until(() -> executions(trigger).getList("data").size() == 3);
+        api().body("{\"name\": \"renamed\"}").patch("/api/records/" + type + "/ahead").then().statusCode(200);
+        api().body("{\"name\": \"renamed\"}").patch("/api/records/" + type + "/behind").then().statusCode(200);
+        // the delay ends; the events read as a database clock an hour ahead of this JVM's (or behind it) wrote them
+        pool.preparedQuery("""
+                        with due as (update trigger_executions set next_attempt_at = now() where trigger_id = $1
+                                     returning event_id, entity_id)
+                        update events e set created_at = now() + case when due.entity_id = 'ahead' then interval '1 hour'
+                                                                      else interval '-1 hour' end
+                        from due where e.id = due.event_id""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(trigger)).await().indefinitely();
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 3);
+        Map<Object, Object> names = new java.util.TreeMap<>();
+        sink.at(path).forEach(r -> names.put(readJson(r.body()).get("id"), readJson(r.body()).get("name")));
+        assertEquals(Map.of("ahead", "renamed", "behind", "renamed", "unchanged", "as created"), names);
+    }
+
+    @Test
+    void aDelayedRestEventRendersTheRecordAsTheStoreHoldsIt() {
+        String type = "Sent" + uid().replace("-", "");
+        String path = "/sent/" + type;
+        record(type, "{\"id\": \"1\", \"name\": \"in the store\"}");
+        int trigger = trigger("""
+                {"name": "sent", "trigger_type": "model_created", "model_type": "%s", "delay_minutes": 10,
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s",
+                     "body": {"name": "{{entity.name}}"}}]}}""".formatted(type, sink.url(path)));
+        api().body("{\"event\": \"created\", \"entity_type\": \"" + type + "\", \"entity_id\": \"1\", \"record\": {\"name\": \"as sent\"}}")
+                .post("/api/events").then().statusCode(202);
+        await().atMost(DEADLINE).until(() -> executions(trigger).getList("data").size() == 1);
+        // the ten minutes pass: by the database's own clock, the event is no longer the latest word
+        pool.preparedQuery("""
+                        with due as (update trigger_executions set next_attempt_at = now() where trigger_id = $1 returning event_id)
+                        update events set created_at = created_at - interval '10 minutes' where id in (select event_id from due)""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(trigger)).await().indefinitely();
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 1);
+        assertEquals("in the store", readJson(sink.at(path).get(0).body()).get("name"));
+    }
+
+    @Test
     void customerOnboardingRendersRelatedRecordsIntoTheBillingWebhook() {
         String path = "/billing/" + uid();
         int trigger = trigger("07-customer-onboarding-sequence", path);

@@ -33,8 +33,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -340,12 +338,9 @@ public class Runner {
                             if (failure instanceof LostClaim) {
                                 LOG.debugf("execution %d: %s", execution.id(), failure.getMessage());
                             } else {
-                                // the failure's text may hold what a template rendered: redacted, like everything recorded
-                                LOG.warnf("execution %d stopped; its claim expires and it is run again: %s", execution.id(),
-                                        templates.secrets().redact(String.valueOf(failure)));
-                                if (LOG.isDebugEnabled()) {
-                                    LOG.debug(templates.secrets().redact(stackTrace(failure)));
-                                }
+                                // one line at WARN (the trace at DEBUG); secrets are redacted by the log filter (SecretLogFilter)
+                                LOG.warnf("execution %d stopped; its claim expires and it is run again: %s", execution.id(), failure);
+                                LOG.debugf(failure, "execution %d stopped", execution.id());
                             }
                         });
     }
@@ -359,7 +354,7 @@ public class Runner {
         return Uni.createFrom().deferred(() -> runHeld(execution))
                 .onFailure(e -> !(e instanceof LostClaim) && !transientFailure(e))
                 .recoverWithUni(e -> {
-                    LOG.warnf("execution %d failed: %s", execution.id(), templates.secrets().redact(reason(e)));
+                    LOG.warnf("execution %d failed: %s", execution.id(), reason(e));
                     return executions.finish(owner, execution.id(), ExecutionStatus.FAILED, "failed: " + reason(e)).replaceWithVoid();
                 });
     }
@@ -541,12 +536,6 @@ public class Runner {
 
     private static String reason(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static String stackTrace(Throwable e) {
-        StringWriter out = new StringWriter();
-        e.printStackTrace(new PrintWriter(out));
-        return out.toString();
     }
 
     /**

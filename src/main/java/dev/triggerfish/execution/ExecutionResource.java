@@ -10,7 +10,6 @@ import dev.triggerfish.trigger.TriggerCatalog;
 import dev.triggerfish.trigger.TriggerSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -125,18 +124,13 @@ public class ExecutionResource {
             String entityId = id == null ? null : dev.triggerfish.api.Ids.text(id);
             @SuppressWarnings("unchecked")
             Map<String, Object> context = (Map<String, Object>) request.get("context");
+            // the event is stored as already dispatched: this run is its one execution, due now by the database's clock
             return pool.withTransaction(tx -> (entityId == null ? Uni.createFrom().<CrmRecord>nullItem() : records.find(tx, type, entityId, false))
-                            .flatMap(record -> events.append(tx, List.of(new NewEvent("manual", type, entityId, null,
-                                    record == null ? null : record.toJson(), null, context, "manual", 0, null, null))))
-                            .flatMap(ids -> tx.preparedQuery("update events set status = 'dispatched', processed_at = now() where id = $1")
-                                    .execute(Tuple.of(ids.get(0)))
-                                    .replaceWith(ids.get(0)))
-                            .flatMap(eventId -> executions.insert(tx, List.of(new NewExecution(trigger.id(), trigger.version(), eventId, type,
-                                            entityId, ExecutionStatus.PENDING, OffsetDateTime.now(), null)))
-                                    .flatMap(n -> tx.preparedQuery("select id from trigger_executions where trigger_id = $1 and event_id = $2")
-                                            .execute(Tuple.of(trigger.id(), eventId)))
-                                    .map(rows -> Map.<String, Object>of("execution_id", rows.iterator().next().getLong("id"),
-                                            "event_id", eventId, "status", "pending"))))
+                            .flatMap(record -> events.appendAll(tx, List.of(new NewEvent("manual", type, entityId, null,
+                                    record == null ? null : record.toJson(), null, context, "manual", 0, null, null)), true))
+                            .flatMap(appended -> executions.insertDueNow(tx, trigger.id(), trigger.version(), appended.get(0).id(), type, entityId)
+                                    .map(executionId -> Map.<String, Object>of("execution_id", executionId,
+                                            "event_id", appended.get(0).id(), "status", "pending"))))
                     .invoke(runner::wake)
                     .map(answer -> Response.accepted(answer).location(URI.create("/api/executions/" + answer.get("execution_id"))).build());
         });

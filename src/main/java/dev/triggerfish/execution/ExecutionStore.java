@@ -47,6 +47,18 @@ public class ExecutionStore {
     }
 
     /** Inserts executions in {@code tx}: at most one per (trigger, event), whatever is sent twice. Returns how many are new. */
+    /** Inserts one pending execution, due now by the database's clock, for an event stored in {@code tx}; answers its id. */
+    public Uni<Long> insertDueNow(SqlClient tx, long triggerId, int triggerVersion, long eventId, String entityType, String entityId) {
+        return tx.preparedQuery("""
+                        with inserted as (
+                            insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, next_attempt_at)
+                            values ($1, $2, $3, $4, $5, $6, now())
+                            returning id)
+                        select id, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
+                .execute(Tuple.from(new Object[] {triggerId, triggerVersion, eventId, entityType, entityId, ExecutionStatus.PENDING.wireName()}))
+                .map(rows -> rows.iterator().next().getLong("id"));
+    }
+
     public Uni<Integer> insert(SqlClient tx, List<NewExecution> executions) {
         if (executions.isEmpty()) {
             return Uni.createFrom().item(0);

@@ -3,6 +3,7 @@ package dev.triggerfish.action;
 import com.standardwebhooks.Webhook;
 import dev.triggerfish.PostgresResource;
 import dev.triggerfish.WebhookSink;
+import dev.triggerfish.WithWebhookSink;
 import dev.triggerfish.crm.ChangeOrigin;
 import dev.triggerfish.event.JsonText;
 import dev.triggerfish.template.Secrets;
@@ -12,9 +13,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -23,11 +22,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,10 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class WebhookDeliveryTest {
+class WebhookDeliveryTest extends WithWebhookSink {
     static final Duration DEADLINE = Duration.ofSeconds(20);
     static final AtomicLong EXECUTIONS = new AtomicLong(System.currentTimeMillis());
-    static WebhookSink sink;
 
     @Inject
     WebhookAction webhook;
@@ -61,18 +57,7 @@ class WebhookDeliveryTest {
     Secrets secrets;
 
     final AtomicInteger lookups = new AtomicInteger();
-    final List<Integer> triggers = new ArrayList<>();
     WebhookConfig configured;
-
-    @BeforeAll
-    static void startSink() {
-        sink = new WebhookSink();
-    }
-
-    @AfterAll
-    static void stopSink() {
-        sink.close();
-    }
 
     @AfterEach
     void restore() {
@@ -80,7 +65,6 @@ class WebhookDeliveryTest {
         if (configured != null) {
             webhook.config = configured;
         }
-        triggers.forEach(id -> api().delete("/api/event-triggers/" + id));
     }
 
     /** Names of the *.example.invalid kind resolve to loopback through this table, and every lookup is counted. */
@@ -104,10 +88,6 @@ class WebhookDeliveryTest {
                     case "allowedHosts" -> Optional.of(List.of("allowed.example.invalid"));
                     default -> method.invoke(real, args);
                 });
-    }
-
-    static String uid() {
-        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     StepResult run(Map<String, Object> action, Map<String, Object> entity) {

@@ -1,15 +1,13 @@
 package dev.triggerfish.event;
 
 import dev.triggerfish.PostgresResource;
-import dev.triggerfish.WebhookSink;
+import dev.triggerfish.WithWebhookSink;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,22 +25,11 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class EventDispatchFailureTest {
+class EventDispatchFailureTest extends WithWebhookSink {
     static final Duration DEADLINE = Duration.ofSeconds(20);
-    static WebhookSink sink;
 
     @Inject
     Pool pool;
-
-    @BeforeAll
-    static void startSink() {
-        sink = new WebhookSink();
-    }
-
-    @AfterAll
-    static void stopSink() {
-        sink.close();
-    }
 
     long trigger(String type, String path) {
         return api().body("""

@@ -1,7 +1,7 @@
 package dev.triggerfish.execution;
 
 import dev.triggerfish.PostgresResource;
-import dev.triggerfish.WebhookSink;
+import dev.triggerfish.WithWebhookSink;
 import dev.triggerfish.trigger.TriggerCatalog;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -10,18 +10,13 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static dev.triggerfish.Api.api;
@@ -38,9 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class PermanentFailureTest {
+class PermanentFailureTest extends WithWebhookSink {
     static final Duration DEADLINE = Duration.ofSeconds(20);
-    static WebhookSink sink;
 
     @Inject
     Pool pool;
@@ -48,26 +42,6 @@ class PermanentFailureTest {
     @Inject
     TriggerCatalog catalog;
 
-    final List<Integer> triggers = new ArrayList<>();
-
-    @BeforeAll
-    static void startSink() {
-        sink = new WebhookSink();
-    }
-
-    @AfterAll
-    static void stopSink() {
-        sink.close();
-    }
-
-    @AfterEach
-    void deleteTriggers() {
-        triggers.forEach(id -> api().delete("/api/event-triggers/" + id));
-    }
-
-    static String uid() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    }
 
     int trigger(String type, boolean allowRetries, String actions) {
         int id = api().body("""

@@ -3,6 +3,7 @@ package dev.triggerfish.execution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triggerfish.PostgresResource;
 import dev.triggerfish.WebhookSink;
+import dev.triggerfish.WithWebhookSink;
 import dev.triggerfish.trigger.SpecExamples;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -10,9 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static dev.triggerfish.Api.api;
 import static org.awaitility.Awaitility.await;
@@ -38,34 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class PipelineTest {
+class PipelineTest extends WithWebhookSink {
     static final Duration DEADLINE = Duration.ofSeconds(20);
     static final ObjectMapper JSON = new ObjectMapper();
-    static WebhookSink sink;
 
     @Inject
     Pool pool;
 
-    final List<Integer> triggers = new ArrayList<>();
-
-    @BeforeAll
-    static void startSink() {
-        sink = new WebhookSink();
-    }
-
-    @AfterAll
-    static void stopSink() {
-        sink.close();
-    }
-
-    @AfterEach
-    void deleteTriggers() {
-        triggers.forEach(id -> api().delete("/api/event-triggers/" + id));
-    }
-
-    static String uid() {
-        return UUID.randomUUID().toString().substring(0, 8);
-    }
 
     /** Creates a spec example with its webhook URLs pointed at the sink (the rest as written). */
     int trigger(String example, String sinkPath) {

@@ -3,6 +3,7 @@ package dev.triggerfish.execution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triggerfish.PostgresResource;
 import dev.triggerfish.WebhookSink;
+import dev.triggerfish.WithWebhookSink;
 import dev.triggerfish.trigger.TriggerCatalog;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -11,9 +12,6 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import static dev.triggerfish.Api.api;
 import static org.awaitility.Awaitility.await;
@@ -40,12 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class SecretRedactionTest {
+class SecretRedactionTest extends WithWebhookSink {
     static final Duration DEADLINE = Duration.ofSeconds(20);
     /** Parts of each secret that no escaping changes: none may be left anywhere. */
     static final List<String> MARKERS = List.of("tr1cky", "test-api-token-123", "test-slack-token-456");
     static final String TRICKY = "Tr1cky \"Secret\"/&<x>\r\nX-Evil: 1 \u00e9nd";
-    static WebhookSink sink;
 
     @Inject
     Pool pool;
@@ -53,26 +49,6 @@ class SecretRedactionTest {
     @Inject
     TriggerCatalog catalog;
 
-    final List<Integer> triggers = new ArrayList<>();
-
-    @BeforeAll
-    static void startSink() {
-        sink = new WebhookSink();
-    }
-
-    @AfterAll
-    static void stopSink() {
-        sink.close();
-    }
-
-    @AfterEach
-    void deleteTriggers() {
-        triggers.forEach(id -> api().delete("/api/event-triggers/" + id));
-    }
-
-    static String uid() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    }
 
     int trigger(String type, String actions) {
         int id = api().body("""

@@ -685,10 +685,8 @@ class PipelineTest extends WithWebhookSink {
         assertEquals(OffsetDateTime.parse(tomorrow).toInstant(), OffsetDateTime.parse(list.getString("data[" + index + "].next_attempt_at")).toInstant());
     }
 
-    @Test
-    void theRateLimitIsExactUnderConcurrentIntake() throws Exception {
-        String type = "Exact" + uid().replace("-", "");
-        int trigger = limitedTrigger(type, "{\"limit\": 4, \"period\": \"minute\"}");
+    /** Sixteen single-event POSTs for {@code type}, eight at a time, each accepted. */
+    private void sixteenEventsAtOnce(String type) throws Exception {
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             List<java.util.concurrent.Future<Integer>> calls = new ArrayList<>();
@@ -702,6 +700,13 @@ class PipelineTest extends WithWebhookSink {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void theRateLimitIsExactUnderConcurrentIntake() throws Exception {
+        String type = "Exact" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, "{\"limit\": 4, \"period\": \"minute\"}");
+        sixteenEventsAtOnce(type);
         awaitFinished(trigger, 16);
         assertEquals(4, executions(trigger).getList("data.status").stream().filter("completed"::equals).count());
         assertEquals(4, sink.at("/limited/" + type).size());
@@ -712,19 +717,7 @@ class PipelineTest extends WithWebhookSink {
         // burst 100 > limit 4: the window's count alone must hold the other 12 back, however the admissions interleave
         String type = "Counted" + uid().replace("-", "");
         int trigger = limitedTrigger(type, "{\"limit\": 4, \"period\": \"minute\", \"burst_limit\": 100}");
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
-        try {
-            List<java.util.concurrent.Future<Integer>> calls = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                int n = i;
-                calls.add(threads.submit(() -> api().body(events(type, n, n + 1)).post("/api/events").statusCode()));
-            }
-            for (java.util.concurrent.Future<Integer> call : calls) {
-                assertEquals(202, call.get());
-            }
-        } finally {
-            threads.shutdownNow();
-        }
+        sixteenEventsAtOnce(type);
         awaitFinished(trigger, 16);
         assertEquals(4, executions(trigger).getList("data.status").stream().filter("completed"::equals).count());
         assertEquals(4, sink.at("/limited/" + type).size());

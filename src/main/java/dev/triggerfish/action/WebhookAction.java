@@ -1,6 +1,6 @@
 package dev.triggerfish.action;
 
-import dev.triggerfish.event.JsonText;
+import dev.triggerfish.support.JsonText;
 import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;

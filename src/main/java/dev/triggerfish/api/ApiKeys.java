@@ -1,7 +1,7 @@
 package dev.triggerfish.api;
 
 import dev.triggerfish.DataDirectory;
-import dev.triggerfish.event.Notifications;
+import dev.triggerfish.support.Notifications;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;

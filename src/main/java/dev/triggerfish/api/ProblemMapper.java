@@ -112,7 +112,7 @@ public class ProblemMapper {
         for (int i = 0; i + 1 < headerAndValue.length; i += 2) {
             response.putHeader(headerAndValue[i], headerAndValue[i + 1]);
         }
-        response.end(dev.triggerfish.event.JsonText.write(body));
+        response.end(dev.triggerfish.support.JsonText.write(body));
     }
 
     static Response respond(int status, String title, String detail, HttpServerRequest request, List<FieldError> errors) {

@@ -3,7 +3,7 @@ package dev.triggerfish.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triggerfish.api.Paging;
-import dev.triggerfish.event.JsonText;
+import dev.triggerfish.support.JsonText;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

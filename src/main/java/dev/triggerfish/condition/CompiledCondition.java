@@ -22,9 +22,9 @@ public final class CompiledCondition {
 
     private CompiledCondition(ConditionNode ast) {
         this.ast = ast;
-        List<Leaf> leaves = new ArrayList<>();
+        List<CompiledComparison> leaves = new ArrayList<>();
         this.root = compile(ast, leaves);
-        this.usesClock = leaves.stream().anyMatch(Leaf::usesClock);
+        this.usesClock = leaves.stream().anyMatch(CompiledComparison::usesClock);
         Set<String> heads = new LinkedHashSet<>();
         leaves.stream().filter(l -> !l.path.isSimple()).forEach(l -> heads.add(l.path.head()));
         this.relations = Set.copyOf(heads);
@@ -96,14 +96,14 @@ public final class CompiledCondition {
         return new Explanation(matched, List.copyOf(traces));
     }
 
-    private static Predicate compile(ConditionNode node, List<Leaf> leaves) {
+    private static Predicate compile(ConditionNode node, List<CompiledComparison> leaves) {
         if (node instanceof ConditionNode.All all) {
             return new AllOf(all.children().stream().map(c -> compile(c, leaves)).toArray(Predicate[]::new));
         }
         if (node instanceof ConditionNode.Any any) {
             return new AnyOf(any.children().stream().map(c -> compile(c, leaves)).toArray(Predicate[]::new));
         }
-        Leaf leaf = Leaf.of((ConditionNode.Leaf) node);
+        CompiledComparison leaf = CompiledComparison.of((ConditionNode.Comparison) node);
         leaves.add(leaf);
         return leaf;
     }

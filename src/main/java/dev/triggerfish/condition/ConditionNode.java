@@ -20,6 +20,6 @@ public sealed interface ConditionNode {
      * @param field  the dot path as written
      * @param value  the expected value as written (null for operators without a value)
      */
-    record Leaf(String source, String field, Operator operator, Object value) implements ConditionNode {
+    record Comparison(String source, String field, Operator operator, Object value) implements ConditionNode {
     }
 }

@@ -132,7 +132,7 @@ public final class ConditionParser {
         if (errors.size() > before) {
             return new ConditionNode.All(List.of());
         }
-        return new ConditionNode.Leaf(path, (String) field, operator, map.get("value"));
+        return new ConditionNode.Comparison(path, (String) field, operator, map.get("value"));
     }
 
     private void checkValue(Operator operator, Map<?, ?> map, String path) {

@@ -15,7 +15,7 @@ public record IndexKey(String field, List<String> keys) {
         List<ConditionNode> conjuncts = ast instanceof ConditionNode.All all ? all.children() : List.of(ast);
         List<IndexKey> found = new ArrayList<>();
         for (ConditionNode node : conjuncts) {
-            if (node instanceof ConditionNode.Leaf leaf && FieldPath.of(leaf.field()).isSimple()) {
+            if (node instanceof ConditionNode.Comparison leaf && FieldPath.of(leaf.field()).isSimple()) {
                 List<Object> values = switch (leaf.operator()) {
                     case EQUALS, CHANGED_TO -> leaf.value() == null ? null : List.<Object>of(leaf.value());
                     case IN -> ((List<?>) leaf.value()).isEmpty() ? null : new ArrayList<Object>((List<?>) leaf.value());

@@ -2,7 +2,7 @@ package dev.triggerfish.crm;
 
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.FieldError;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

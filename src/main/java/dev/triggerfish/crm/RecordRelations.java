@@ -1,7 +1,7 @@
 package dev.triggerfish.crm;
 
 import dev.triggerfish.condition.RelationResolver;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -3,7 +3,7 @@ package dev.triggerfish.crm;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.Etags;
 import dev.triggerfish.api.Paging;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

@@ -1,5 +1,6 @@
 package dev.triggerfish.event;
 
+import dev.triggerfish.support.EntityType;
 import dev.triggerfish.api.FieldError;
 import dev.triggerfish.api.Ids;
 

@@ -1,5 +1,6 @@
 package dev.triggerfish.event;
 
+import dev.triggerfish.support.JsonText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

@@ -3,7 +3,7 @@ package dev.triggerfish.execution;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordStore;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
 import dev.triggerfish.trigger.TriggerCatalog;

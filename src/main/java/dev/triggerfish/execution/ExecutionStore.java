@@ -2,7 +2,7 @@ package dev.triggerfish.execution;
 
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.event.EventStore;
-import dev.triggerfish.event.JsonText;
+import dev.triggerfish.support.JsonText;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

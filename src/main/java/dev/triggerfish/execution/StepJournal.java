@@ -1,6 +1,6 @@
 package dev.triggerfish.execution;
 
-import dev.triggerfish.event.ReplicaId;
+import dev.triggerfish.support.ReplicaId;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,7 +1,7 @@
 package dev.triggerfish.trigger;
 
-import dev.triggerfish.event.JsonText;
-import dev.triggerfish.event.Notifications;
+import dev.triggerfish.support.JsonText;
+import dev.triggerfish.support.Notifications;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;

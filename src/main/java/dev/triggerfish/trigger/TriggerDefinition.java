@@ -8,7 +8,7 @@ import dev.triggerfish.api.FieldError;
 import dev.triggerfish.condition.CompiledCondition;
 import dev.triggerfish.condition.ConditionError;
 import dev.triggerfish.condition.InvalidConditions;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import dev.triggerfish.template.InvalidTemplate;
 import dev.triggerfish.template.TemplateRenderer;
 

@@ -6,7 +6,7 @@ import dev.triggerfish.condition.RelationResolver;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.crm.RecordStore;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -6,7 +6,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.Etags;
 import dev.triggerfish.api.Paging;
-import dev.triggerfish.event.EntityType;
+import dev.triggerfish.support.EntityType;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

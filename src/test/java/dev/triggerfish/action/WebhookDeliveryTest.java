@@ -5,7 +5,7 @@ import dev.triggerfish.PostgresResource;
 import dev.triggerfish.WebhookSink;
 import dev.triggerfish.WithWebhookSink;
 import dev.triggerfish.crm.ChangeOrigin;
-import dev.triggerfish.event.JsonText;
+import dev.triggerfish.support.JsonText;
 import dev.triggerfish.template.Secrets;
 import dev.triggerfish.template.TemplateRenderer;
 import io.quarkus.test.common.TestResourceScope;

@@ -1,6 +1,6 @@
 package dev.triggerfish.execution;
 
-import dev.triggerfish.event.ReplicaId;
+import dev.triggerfish.support.ReplicaId;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import org.junit.jupiter.api.Test;
 

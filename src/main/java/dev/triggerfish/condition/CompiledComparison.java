@@ -5,16 +5,16 @@ import com.google.re2j.Pattern;
 import java.util.List;
 
 /** One compiled comparison: reads its path, then applies its operator to what it found. */
-abstract class Leaf extends CompiledCondition.Predicate {
-    final ConditionNode.Leaf source;
+abstract class CompiledComparison extends CompiledCondition.Predicate {
+    final ConditionNode.Comparison source;
     final FieldPath path;
 
-    Leaf(ConditionNode.Leaf source) {
+    CompiledComparison(ConditionNode.Comparison source) {
         this.source = source;
         this.path = FieldPath.of(source.field());
     }
 
-    static Leaf of(ConditionNode.Leaf s) {
+    static CompiledComparison of(ConditionNode.Comparison s) {
         Object v = s.value();
         return switch (s.operator()) {
             case EQUALS -> new Test(s, new Operand(v), (a, o, ev) -> o.matches(a, ev));
@@ -31,7 +31,7 @@ abstract class Leaf extends CompiledCondition.Predicate {
             });
             case IN -> new Membership(s, true);
             case NOT_IN -> new Membership(s, false);
-            case CONTAINS -> new Test(s, new Operand(v), Leaf::contains);
+            case CONTAINS -> new Test(s, new Operand(v), CompiledComparison::contains);
             case NOT_CONTAINS -> new Test(s, new Operand(v), (a, o, ev) -> a != null && !contains(a, o, ev));
             case STARTS_WITH -> new Test(s, new Operand(v), (a, o, ev) -> {
                 String t = Values.toText(a);
@@ -90,11 +90,11 @@ abstract class Leaf extends CompiledCondition.Predicate {
     }
 
     /** An operator with one operand. */
-    private static final class Test extends Leaf {
+    private static final class Test extends CompiledComparison {
         private final Operand operand;
         private final Check check;
 
-        Test(ConditionNode.Leaf source, Operand operand, Check check) {
+        Test(ConditionNode.Comparison source, Operand operand, Check check) {
             super(source);
             this.operand = operand;
             this.check = check;
@@ -117,11 +117,11 @@ abstract class Leaf extends CompiledCondition.Predicate {
     }
 
     /** in / not_in: a scalar in the list, or a list sharing an element with it. */
-    private static final class Membership extends Leaf {
+    private static final class Membership extends CompiledComparison {
         private final Operand[] options;
         private final boolean positive;
 
-        Membership(ConditionNode.Leaf source, boolean positive) {
+        Membership(ConditionNode.Comparison source, boolean positive) {
             super(source);
             this.options = ((List<?>) source.value()).stream().map(Operand::new).toArray(Operand[]::new);
             this.positive = positive;
@@ -164,11 +164,11 @@ abstract class Leaf extends CompiledCondition.Predicate {
     }
 
     /** between [low, high], both ends included. */
-    private static final class Between extends Leaf {
+    private static final class Between extends CompiledComparison {
         private final Operand low;
         private final Operand high;
 
-        Between(ConditionNode.Leaf source) {
+        Between(ConditionNode.Comparison source) {
             super(source);
             List<?> pair = (List<?>) source.value();
             this.low = new Operand(pair.get(0));
@@ -195,11 +195,11 @@ abstract class Leaf extends CompiledCondition.Predicate {
      * regex: RE2 semantics (linear time, no catastrophic backtracking) on an input cut so that one
      * match costs at most {@link RegexCost#MATCH_BUDGET} NFA steps (about 4 ms; see {@link RegexCost}).
      */
-    private static final class Regex extends Leaf {
+    private static final class Regex extends CompiledComparison {
         private final Pattern pattern;
         private final int inputLimit;
 
-        Regex(ConditionNode.Leaf source) {
+        Regex(ConditionNode.Comparison source) {
             super(source);
             String text = String.valueOf(source.value());
             RegexCost cost = RegexCost.of(text);
@@ -222,10 +222,10 @@ abstract class Leaf extends CompiledCondition.Predicate {
     }
 
     /** changed / changed_to / changed_from: compare the previous state with the new one. */
-    private static final class Change extends Leaf {
+    private static final class Change extends CompiledComparison {
         private final Operand operand;
 
-        Change(ConditionNode.Leaf source) {
+        Change(ConditionNode.Comparison source) {
             super(source);
             this.operand = new Operand(source.value());
         }

@@ -1,4 +1,4 @@
-package dev.triggerfish.event;
+package dev.triggerfish.support;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,4 +1,4 @@
-package dev.triggerfish.event;
+package dev.triggerfish.support;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.triggerfish.event;
+package dev.triggerfish.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

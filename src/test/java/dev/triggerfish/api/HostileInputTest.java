@@ -56,12 +56,12 @@ class HostileInputTest {
              "action_configuration": {"actions": [{"type": "add_tag", "tag": "seen"}]}}""".formatted(TYPE);
     static final String ACTIONS = "\"action_configuration\": {\"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}";
 
-    /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record. */
+    /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record, {m} its message template. */
     static final List<String> ROUTES = List.of(
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
             "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
-            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys");
+            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}");
     /** Write routes that read no body: a body sent to them is not read, so the corpus has nothing to feed them. */
     static final Set<String> WITHOUT_BODY = Set.of("POST /api/event-triggers/{id}/activate", "POST /api/event-triggers/{id}/deactivate",
             "POST /api/executions/{id}/retry", "POST /api/events/{id}/redispatch");
@@ -139,7 +139,12 @@ class HostileInputTest {
                 Arguments.of("POST /api/keys", "{\"name\": \"x\", \"scopes\": [\"root\"]}", "scopes[0]"),
                 Arguments.of("POST /api/keys", "{\"name\": \"bad name'; drop table api_keys; --\", \"scopes\": [\"read\"]}", "name"),
                 Arguments.of("POST /api/keys", "{\"name\": \"bootstrap\", \"scopes\": [\"read\"]}", "name"),
-                Arguments.of("POST /api/keys", "{\"name\": \"x\", \"scopes\": [\"read\"], \"key\": \"chosen\"}", "key"));
+                Arguments.of("POST /api/keys", "{\"name\": \"x\", \"scopes\": [\"read\"], \"key\": \"chosen\"}", "key"),
+                Arguments.of("POST /api/templates", "{\"name\": \"x\", \"channel\": 5, \"text_body\": \"x\"}", "channel"),
+                Arguments.of("POST /api/templates", "{\"id\": 1e19, \"name\": \"x\", \"channel\": \"sms\", \"text_body\": \"x\"}", "id"),
+                Arguments.of("POST /api/templates", "{\"name\": \"x\", \"channel\": \"email\", \"subject\": \"{{> header}}\", \"text_body\": \"x\"}",
+                        "subject"),
+                Arguments.of("PUT /api/templates/{m}", "{\"name\": \"x\", \"channel\": \"sms\", \"text_body\": [\"x\"]}", "text_body"));
     }
 
     @Inject
@@ -147,6 +152,7 @@ class HostileInputTest {
 
     private static long trigger;
     private static String record;
+    private static long template;
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -156,12 +162,15 @@ class HostileInputTest {
     private static synchronized void fixture() {
         if (record == null) {
             trigger = api().body(TRIGGER).post("/api/event-triggers").then().statusCode(201).extract().<Integer>path("id");
+            template = api().body(Map.of("name", "target", "channel", "sms", "text_body", "hi")).post("/api/templates").then().statusCode(201)
+                    .extract().<Integer>path("id");
             record = api().body("{\"name\": \"target\"}").post("/api/records/" + TYPE).then().statusCode(201).extract().path("id");
         }
     }
 
     private static String path(String route) {
-        return route.substring(route.indexOf(' ') + 1).replace("{t}", Long.toString(trigger)).replace("{type}", TYPE).replace("{r}", record);
+        return route.substring(route.indexOf(' ') + 1).replace("{t}", Long.toString(trigger)).replace("{type}", TYPE).replace("{r}", record)
+                .replace("{m}", Long.toString(template));
     }
 
     static Stream<Arguments> anyRouteCases() {
@@ -251,7 +260,7 @@ class HostileInputTest {
             }
         }
         Set<String> expected = new TreeSet<>(WITHOUT_BODY);
-        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}")));
+        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}")));
         assertEquals(expected, found);
     }
 
@@ -299,6 +308,7 @@ class HostileInputTest {
                                                                       ',' order by id), '')) from users),
                           (select count(*) from pg_trigger where tgname = 'triggerfish_capture'),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' order by id), '')) from api_keys),
+                          (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from message_templates),
                           (select count(*) from audit_log)) as fingerprint""")
                 .execute(Tuple.of(TYPE, trigger))
                 .await().atMost(Duration.ofSeconds(10))

@@ -2,12 +2,15 @@ package dev.triggerfish.execution;
 
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.action.TransientFault;
-import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.DatabaseUnavailable;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Which failures are worth a retry. Only a transient fault (a target that is down or slow) or the
@@ -21,31 +24,41 @@ final class Faults {
     private Faults() {
     }
 
-    /** The failed step that {@code e} makes. */
+    /** The failed step that {@code e} makes: worth a retry only when {@code e} is a transient fault. */
     static StepResult failedStep(Throwable e) {
         if (e instanceof StepFailed failed) {
             return failed.result();
         }
-        return StepResult.failed(reason(e), Map.of("retryable", isTransient(e)));
+        TransientFault fault = transientFault(e);
+        return fault == null ? StepResult.failed(reason(e), Map.of()) : StepResult.failed(fault, reason(e), Map.of());
     }
 
     static boolean isTransient(Throwable e) {
+        return transientFault(e) != null;
+    }
+
+    /** The transient fault that {@code e} is or was caused by, or null when {@code e} would only repeat. */
+    private static TransientFault transientFault(Throwable e) {
         if (DatabaseUnavailable.is(e)) {
-            return true;
+            return new TransientFault(e);
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TransientFault || t instanceof java.util.concurrent.TimeoutException || t instanceof java.io.IOException
-                    || t instanceof PgException pg && TRANSIENT_STATES.contains(pg.getSqlState())) {
-                return true;
+            if (t instanceof TransientFault fault) {
+                return fault;
             }
-            if (t.getClass().getName().startsWith("io.vertx.") && !(t instanceof PgException)) {
-                return true; // the client's own failures (a pool closed or timed out, a connection not active): the database, not the step
-            }
-            if (t instanceof ApiProblem) {
-                return false;
+            if (t instanceof PgException pg ? TRANSIENT_STATES.contains(pg.getSqlState()) : databaseClientFault(t)) {
+                return new TransientFault(t);
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * The database client's own failures (a pool closed or timed out, a connection closed or not
+     * active, a rollback): the database, not the step. A PostgreSQL error is decided by its SQLSTATE.
+     */
+    private static boolean databaseClientFault(Throwable t) {
+        return t instanceof VertxException || t instanceof NoStackTraceThrowable || t instanceof TimeoutException || t instanceof IOException;
     }
 
     static String reason(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.triggerfish.api;
 
+import dev.triggerfish.support.FieldError;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.triggerfish.event;
 
 import dev.triggerfish.support.EntityType;
-import dev.triggerfish.api.FieldError;
+import dev.triggerfish.support.FieldError;
 import dev.triggerfish.api.Ids;
 
 import java.util.LinkedHashMap;

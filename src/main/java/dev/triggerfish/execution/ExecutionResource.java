@@ -1,5 +1,6 @@
 package dev.triggerfish.execution;
 
+import dev.triggerfish.trigger.TriggerNotFound;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordStore;
@@ -111,7 +112,7 @@ public class ExecutionResource {
         return catalog.ensureLoaded().flatMap(ignored -> {
             TriggerSnapshot trigger = catalog.get(triggerId);
             if (trigger == null) {
-                throw ApiProblem.notFound("trigger", triggerId);
+                throw new TriggerNotFound(triggerId);
             }
             String type = entityType(request, trigger);
             Object id = request.get("entity_id");

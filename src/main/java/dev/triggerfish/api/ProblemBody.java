@@ -1,7 +1,7 @@
 package dev.triggerfish.api;
 
-import dev.triggerfish.support.FieldError;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.triggerfish.support.FieldError;
 
 import java.util.List;
 

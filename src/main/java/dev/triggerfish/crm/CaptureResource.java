@@ -1,10 +1,10 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.support.NotFound;
-import dev.triggerfish.support.InvalidInput;
 import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.support.FieldError;
 import dev.triggerfish.support.EntityType;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

@@ -1,8 +1,8 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.support.InvalidInput;
-import dev.triggerfish.support.FieldError;
 import dev.triggerfish.api.Ids;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.support.Conflict;
-import dev.triggerfish.support.NotFound;
-import dev.triggerfish.support.VersionConflict;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
+import dev.triggerfish.support.Conflict;
+import dev.triggerfish.support.NotFound;
+import dev.triggerfish.support.VersionConflict;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,9 +1,9 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.support.NotFound;
-import dev.triggerfish.support.InvalidInput;
 import dev.triggerfish.audit.AuditLog;
 import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,13 +1,13 @@
 package dev.triggerfish.execution;
 
-import dev.triggerfish.trigger.TriggerNotFound;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordStore;
-import dev.triggerfish.support.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
+import dev.triggerfish.support.EntityType;
 import dev.triggerfish.trigger.TriggerCatalog;
+import dev.triggerfish.trigger.TriggerNotFound;
 import dev.triggerfish.trigger.TriggerSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

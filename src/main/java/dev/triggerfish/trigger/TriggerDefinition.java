@@ -3,11 +3,11 @@ package dev.triggerfish.trigger;
 import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.ConfigCheck;
-import dev.triggerfish.support.FieldError;
 import dev.triggerfish.condition.CompiledCondition;
 import dev.triggerfish.condition.ConditionError;
 import dev.triggerfish.condition.InvalidConditions;
 import dev.triggerfish.support.EntityType;
+import dev.triggerfish.support.FieldError;
 import dev.triggerfish.template.InvalidTemplate;
 import dev.triggerfish.template.TemplateRenderer;
 

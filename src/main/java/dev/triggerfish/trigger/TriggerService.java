@@ -1,9 +1,9 @@
 package dev.triggerfish.trigger;
 
-import dev.triggerfish.support.VersionConflict;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.api.Paging;
 import dev.triggerfish.audit.AuditLog;
+import dev.triggerfish.support.VersionConflict;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;

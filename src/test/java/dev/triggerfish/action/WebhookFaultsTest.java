@@ -5,10 +5,10 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

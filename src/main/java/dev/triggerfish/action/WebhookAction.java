@@ -4,6 +4,7 @@ import dev.triggerfish.support.JsonText;
 import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -14,7 +15,13 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import javax.net.ssl.SSLException;
+
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code webhook}: an HTTP call with templated URL, headers and body. Any non-2xx answer is a
@@ -59,6 +67,11 @@ public class WebhookAction implements ActionHandler {
 
     Resolver resolver = InetAddress::getAllByName;
 
+    /**
+     * The Vert.x WebClient, not a REST client interface: the URL, method and headers are rendered per
+     * step, each request connects to the address the SSRF guard checked while keeping the name for
+     * Host and TLS ({@link WebhookTarget#pinned}), and the signature covers the exact bytes sent.
+     */
     private volatile WebClient client;
 
     @Override
@@ -210,11 +223,11 @@ public class WebhookAction implements ActionHandler {
                 http.putHeader(WebhookSignature.SIGNATURE, WebhookSignature.sign(call.signing(), call.webhookId(), now, call.payload()));
             }
             return (call.payload() == null ? http.send() : http.sendBuffer(Buffer.buffer(call.payload())))
-                    .onFailure().transform(TransientFault::new)
+                    .onFailure().transform(WebhookAction::classified)
                     .invoke(response -> {
                         int status = response.statusCode();
                         if (status >= 500 || status == 408) {
-                            throw new TransientFault(response);
+                            throw TransientFault.answered(response); // retried in-process by the guard first
                         }
                     });
         });
@@ -229,11 +242,34 @@ public class WebhookAction implements ActionHandler {
         if (e instanceof TransientFault fault && fault.response() != null) {
             return outcome(fault.response(), request, latencyMs);
         }
-        String name = e.getClass().getSimpleName();
-        String error = name.contains("CircuitBreakerOpen") ? "the circuit to " + request.get("url") + " is open after repeated failures"
-                : name.contains("Bulkhead") ? "too many calls waiting for this target"
-                : describe(e instanceof TransientFault ? e.getCause() : e, timeoutMs);
-        return StepResult.failed(error, Map.of("request", request, "latency_ms", latencyMs, "retryable", true));
+        Map<String, Object> output = Map.of("request", request, "latency_ms", latencyMs);
+        if (e instanceof CircuitBreakerOpenException) {
+            String error = "the circuit to " + request.get("url") + " is open after repeated failures";
+            return StepResult.failed(new TransientFault(error), error, output);
+        }
+        if (e instanceof BulkheadException) {
+            String error = "too many calls waiting for this target";
+            return StepResult.failed(new TransientFault(error), error, output);
+        }
+        if (e instanceof TransientFault fault) {
+            return StepResult.failed(fault, describe(fault.getCause(), timeoutMs), output);
+        }
+        return StepResult.failed(describe(e, timeoutMs), output); // not the connection's fault: it would fail the same way again
+    }
+
+    /**
+     * A failure of the connection rather than of the request is transient: refused or unreachable, no
+     * answer in time, closed or reset before the answer, a TLS handshake that failed. Anything else
+     * (a request the client refuses to send, an answer it cannot read) would fail the same way again.
+     */
+    static Throwable classified(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof TimeoutException || t instanceof HttpClosedException
+                    || t instanceof SSLException || t instanceof IOException) {
+                return new TransientFault(e);
+            }
+        }
+        return e;
     }
 
     private static long elapsed(long started) {
@@ -249,16 +285,15 @@ public class WebhookAction implements ActionHandler {
         if (text != null && !text.isEmpty()) {
             output.put("response", secrets.redact(truncate(text, config.recordedBodyLimit())));
         }
-        String retryAfter = response.getHeader("Retry-After");
-        if (retryAfter != null) {
-            output.put("retry_after", retryAfter);
-        }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return StepResult.completed(output);
         }
-        output.put("retryable", status >= 500 || status == 408 || status == 429);
-        return StepResult.failed("HTTP " + status + " from " + request.get("url"), output);
+        String error = "HTTP " + status + " from " + request.get("url");
+        // the target is down, slow or busy: worth a retry, no sooner than its Retry-After; any other answer would repeat
+        return status >= 500 || status == 408 || status == 429
+                ? StepResult.failed(TransientFault.answered(response), error, output)
+                : StepResult.failed(error, output);
     }
 
     /**
@@ -300,11 +335,10 @@ public class WebhookAction implements ActionHandler {
         if (e == null) {
             return "the call failed";
         }
-        String name = e.getClass().getSimpleName();
-        if (name.contains("Timeout")) {
+        if (e instanceof TimeoutException) {
             return "no answer within " + timeoutMs + " ms";
         }
-        return "connection failed: " + (e.getMessage() == null ? name : e.getMessage());
+        return "connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     private static String truncate(String text, int limit) {

@@ -1,5 +1,6 @@
 package dev.triggerfish.api;
 
+import dev.triggerfish.support.FieldError;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;

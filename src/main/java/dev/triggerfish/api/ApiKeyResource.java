@@ -1,5 +1,6 @@
 package dev.triggerfish.api;
 
+import dev.triggerfish.support.FieldError;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

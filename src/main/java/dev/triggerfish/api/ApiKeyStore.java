@@ -1,6 +1,7 @@
 package dev.triggerfish.api;
 
 import dev.triggerfish.audit.AuditLog;
+import dev.triggerfish.support.FieldError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,5 +1,8 @@
 package dev.triggerfish.api;
 
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
 import java.util.List;
 
 /**
@@ -24,13 +27,11 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem notFound(String what, Object id) {
-        return new ApiProblem(404, "Not found", what + " " + id + " does not exist");
+        return Problems.of(new NotFound(what, id));
     }
 
     public static ApiProblem invalid(String what, List<FieldError> errors) {
-        return new ApiProblem(422, "Invalid " + what, errors.size() + " invalid field(s): "
-                + errors.get(0).path() + " " + errors.get(0).message()
-                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""), errors);
+        return Problems.of(new InvalidInput(what, errors));
     }
 
     public static ApiProblem badRequest(String path, String message) {

@@ -1,5 +1,6 @@
 package dev.triggerfish.api;
 
+import dev.triggerfish.support.FieldError;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;

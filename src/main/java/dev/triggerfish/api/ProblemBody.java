@@ -1,6 +1,7 @@
 package dev.triggerfish.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.triggerfish.support.FieldError;
 
 import java.util.List;
 

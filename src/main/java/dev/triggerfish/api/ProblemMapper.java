@@ -3,6 +3,8 @@ package dev.triggerfish.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.triggerfish.support.DomainFailure;
+import dev.triggerfish.support.FieldError;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -25,6 +27,12 @@ public class ProblemMapper {
         Response.ResponseBuilder builder = Response.fromResponse(response);
         problem.headers().forEach(builder::header);
         return builder.build();
+    }
+
+    /** What the domain refused (not found, invalid, a version conflict…), answered as {@link Problems} says. */
+    @ServerExceptionMapper
+    public Response domainFailure(DomainFailure failure, HttpServerRequest request) {
+        return apiProblem(Problems.of(failure), request);
     }
 
     @ServerExceptionMapper
@@ -58,6 +66,9 @@ public class ProblemMapper {
         if (e.getCause() instanceof ApiProblem p) {
             return apiProblem(p, request); // a parameter that does not convert (NumericParameters), wrapped by JAX-RS
         }
+        if (e.getCause() instanceof DomainFailure f) {
+            return domainFailure(f, request);
+        }
         if (e.getCause() instanceof JsonProcessingException j) {
             return badJson(j, request); // a body the JSON reader refused, wrapped by it
         }
@@ -72,6 +83,9 @@ public class ProblemMapper {
         if (cause != e) {
             if (cause instanceof ApiProblem p) {
                 return apiProblem(p, request);
+            }
+            if (cause instanceof DomainFailure f) {
+                return domainFailure(f, request);
             }
             if (cause instanceof StaleStateException s) {
                 return stale(s, request);
@@ -91,7 +105,7 @@ public class ProblemMapper {
 
     private static Throwable unwrap(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && !(t instanceof ApiProblem)) {
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof ApiProblem) && !(t instanceof DomainFailure)) {
             t = t.getCause();
         }
         return t;

@@ -1,5 +1,6 @@
 package dev.triggerfish.api;
 
+import dev.triggerfish.support.FieldError;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;

@@ -1,8 +1,10 @@
 package dev.triggerfish.crm;
 
 import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
 import dev.triggerfish.support.EntityType;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -63,7 +65,7 @@ public class CaptureResource {
             errors.add(new FieldError("id_column", "must be a column name"));
         }
         if (!errors.isEmpty()) {
-            throw ApiProblem.invalid("capture", errors);
+            throw new InvalidInput("capture", errors);
         }
         String actor = caller.getPrincipal().getName();
         return store.install(table, model, idColumn, actor)
@@ -87,7 +89,7 @@ public class CaptureResource {
     @Path("{table}")
     public Uni<Response> remove(@PathParam("table") String table) {
         if (!TABLE_NAME.matcher(table).matches()) {
-            throw ApiProblem.notFound("table", table);
+            throw new NotFound("table", table);
         }
         String actor = caller.getPrincipal().getName();
         return store.remove(table, actor)

@@ -1,8 +1,9 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
 import dev.triggerfish.audit.AuditLog;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -46,13 +47,13 @@ public class CaptureStore {
                         .flatMap(rows -> {
                             Row row = rows.iterator().next();
                             if (row.getString("relation") == null) {
-                                throw ApiProblem.invalid("capture", List.of(new FieldError("table", "no table named '" + table + "'")));
+                                throw new InvalidInput("capture", List.of(new FieldError("table", "no table named '" + table + "'")));
                             }
                             if (row.getString("refusal") != null) {
-                                throw ApiProblem.invalid("capture", List.of(new FieldError("table", row.getString("refusal"))));
+                                throw new InvalidInput("capture", List.of(new FieldError("table", row.getString("refusal"))));
                             }
                             if (!row.getBoolean("has_column")) {
-                                throw ApiProblem.invalid("capture", List.of(new FieldError("id_column", "'" + table + "' has no column '" + idColumn + "'")));
+                                throw new InvalidInput("capture", List.of(new FieldError("id_column", "'" + table + "' has no column '" + idColumn + "'")));
                             }
                             return tx.preparedQuery("""
                                             select format('create or replace trigger triggerfish_capture after insert or update or delete on %s'
@@ -96,10 +97,10 @@ public class CaptureStore {
                         .flatMap(rows -> {
                             Row row = rows.iterator().next();
                             if (row.getString("relation") == null) {
-                                throw ApiProblem.notFound("table", table);
+                                throw new NotFound("table", table);
                             }
                             if (!row.getBoolean("captured")) {
-                                throw new ApiProblem(404, "Not found", "table " + row.getString("relation") + " is not captured");
+                                throw new NotFound("table " + row.getString("relation") + " is not captured");
                             }
                             return tx.query(row.getString("ddl")).execute()
                                     .call(() -> audit.record(tx, actor, "deleted", "capture", row.getString("relation"), Map.of()));

@@ -1,8 +1,8 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
 import dev.triggerfish.api.Ids;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ public record RecordInput(String id, Map<String, Object> attributes, List<String
     /**
      * Reads {@code body}; {@code server-written} keys (version, times, type) are ignored.
      *
-     * @throws ApiProblem 422 naming each bad field
+     * @throws InvalidInput naming each bad field
      */
     public static RecordInput from(Map<String, Object> body) {
         List<FieldError> errors = new ArrayList<>();
@@ -31,7 +31,7 @@ public record RecordInput(String id, Map<String, Object> attributes, List<String
             errors.add(new FieldError("assigned_to", "must be a user id (string or number)"));
         }
         if (!errors.isEmpty()) {
-            throw ApiProblem.invalid("record", errors);
+            throw new InvalidInput("record", errors);
         }
         Map<String, Object> attributes = new LinkedHashMap<>(body);
         CrmRecord.RESERVED.forEach(attributes::remove);

@@ -3,9 +3,11 @@ package dev.triggerfish.crm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
+import dev.triggerfish.support.Conflict;
+import dev.triggerfish.support.NotFound;
+import dev.triggerfish.support.VersionConflict;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -50,7 +52,7 @@ public class RecordStore {
                 .execute(Tuple.of(type, input.id(), write(input.attributes()), input.tags().toArray(String[]::new), input.assignedTo()))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw new ApiProblem(409, "Conflict", type + " " + input.id() + " already exists");
+                        throw new Conflict(type + " " + input.id() + " already exists");
                     }
                     return new RecordChange(null, read(rows.iterator().next()));
                 })
@@ -61,7 +63,7 @@ public class RecordStore {
         return find(pool, type, id, false)
                 .map(record -> {
                     if (record == null) {
-                        throw ApiProblem.notFound(type, id);
+                        throw new NotFound(type, id);
                     }
                     return record;
                 });
@@ -195,11 +197,10 @@ public class RecordStore {
 
     private static void checkVersion(String type, String id, CrmRecord current, Integer expected) {
         if (current == null) {
-            throw ApiProblem.notFound(type, id);
+            throw new NotFound(type, id);
         }
         if (expected != null && expected != current.version()) {
-            throw new ApiProblem(412, "Precondition failed", type + " " + id + " is at version " + current.version()
-                    + ", not " + expected + "; read it again and retry");
+            throw VersionConflict.ifMatch(type, id, current.version(), expected);
         }
     }
 

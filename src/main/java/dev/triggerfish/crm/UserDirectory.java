@@ -1,8 +1,9 @@
 package dev.triggerfish.crm;
 
-import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.audit.AuditLog;
-import dev.triggerfish.api.FieldError;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -52,7 +53,7 @@ public class UserDirectory {
             errors.add(new FieldError("active", "must be true or false"));
         }
         if (!errors.isEmpty()) {
-            throw ApiProblem.invalid("user", errors);
+            throw new InvalidInput("user", errors);
         }
         // a role named twice is one membership
         String[] roleNames = roles == null ? new String[0] : ((List<?>) roles).stream().map(Object::toString).distinct().toArray(String[]::new);
@@ -88,7 +89,7 @@ public class UserDirectory {
         return pool.preparedQuery("select id, name, email, roles, active from users where id = $1").execute(Tuple.of(id))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiProblem.notFound("user", id);
+                        throw new NotFound("user", id);
                     }
                     return json(rows.iterator().next());
                 });
@@ -99,7 +100,7 @@ public class UserDirectory {
                 .execute(Tuple.of(id))
                 .flatMap(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw ApiProblem.notFound("user", id);
+                        throw new NotFound("user", id);
                     }
                     return audit.record(tx, actor, "deleted", "user", id, Map.of("before", json(rows.iterator().next())));
                 }));

@@ -1,8 +1,8 @@
 package dev.triggerfish.event;
 
-import dev.triggerfish.support.EntityType;
-import dev.triggerfish.api.FieldError;
 import dev.triggerfish.api.Ids;
+import dev.triggerfish.support.EntityType;
+import dev.triggerfish.support.FieldError;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.triggerfish.event;
 
 import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
+import dev.triggerfish.support.FieldError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;

@@ -1,6 +1,6 @@
 package dev.triggerfish.execution;
 
-import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.support.NotFound;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,7 +26,7 @@ public class ExecutionQueryResource {
     @GET
     @Path("{id}")
     public Uni<Map<String, Object>> get(@PathParam("id") long id) {
-        return executions.get(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("execution", id));
+        return executions.get(id).onItem().ifNull().failWith(() -> new NotFound("execution", id));
     }
 
     /**
@@ -38,7 +38,7 @@ public class ExecutionQueryResource {
     @Path("{id}/retry")
     public Uni<Response> retry(@PathParam("id") long id) {
         return executions.get(id)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("execution", id))
+                .onItem().ifNull().failWith(() -> new NotFound("execution", id))
                 .flatMap(execution -> executions.replay(List.of(id))
                         .map(replayed -> Response.accepted(Map.of("execution_id", id, "replayed", !replayed.isEmpty(),
                                 "status", replayed.isEmpty() ? execution.get("status") : "retrying")).build()));

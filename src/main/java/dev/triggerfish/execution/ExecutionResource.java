@@ -3,10 +3,11 @@ package dev.triggerfish.execution;
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordStore;
-import dev.triggerfish.support.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
+import dev.triggerfish.support.EntityType;
 import dev.triggerfish.trigger.TriggerCatalog;
+import dev.triggerfish.trigger.TriggerNotFound;
 import dev.triggerfish.trigger.TriggerSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -111,7 +112,7 @@ public class ExecutionResource {
         return catalog.ensureLoaded().flatMap(ignored -> {
             TriggerSnapshot trigger = catalog.get(triggerId);
             if (trigger == null) {
-                throw ApiProblem.notFound("trigger", triggerId);
+                throw new TriggerNotFound(triggerId);
             }
             String type = entityType(request, trigger);
             Object id = request.get("entity_id");

@@ -28,12 +28,16 @@ public interface RunnerConfig {
     @WithDefault("15s")
     Duration lease();
 
-    /** How often this replica renews the claims of the executions it is running (well under the lease). */
-    @WithDefault("5s")
+    /**
+     * How often this replica renews the claims of the executions it is running (well under the lease).
+     * Its default (5s) is in application.properties: the heartbeat's {@code @Scheduled} reads the key.
+     */
     Duration heartbeat();
 
-    /** How often to look for work that no notification announced (the rows are the truth). */
-    @WithDefault("1s")
+    /**
+     * How often to look for work that no notification announced (the rows are the truth). Its default
+     * (1s) is in application.properties: the poll's {@code @Scheduled} reads the key.
+     */
     Duration pollInterval();
 
     /** At shutdown, how long running executions get to finish before they are released to other replicas. */

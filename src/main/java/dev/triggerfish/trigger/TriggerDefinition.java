@@ -3,12 +3,11 @@ package dev.triggerfish.trigger;
 import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.ConfigCheck;
-import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
 import dev.triggerfish.condition.CompiledCondition;
 import dev.triggerfish.condition.ConditionError;
 import dev.triggerfish.condition.InvalidConditions;
 import dev.triggerfish.support.EntityType;
+import dev.triggerfish.support.FieldError;
 import dev.triggerfish.template.InvalidTemplate;
 import dev.triggerfish.template.TemplateRenderer;
 
@@ -53,7 +52,7 @@ public record TriggerDefinition(
     /**
      * Checks {@code body} (the parsed JSON of a trigger).
      *
-     * @throws ApiProblem 422 naming every bad field
+     * @throws InvalidTrigger naming every bad field
      */
     public static TriggerDefinition from(Map<String, Object> body, ActionRegistry actions) {
         List<FieldError> errors = new ArrayList<>();
@@ -81,7 +80,7 @@ public record TriggerDefinition(
         top.optionalBoolean("debug_mode");
 
         if (!errors.isEmpty()) {
-            throw ApiProblem.invalid("trigger", errors);
+            throw new InvalidTrigger(errors);
         }
         return new TriggerDefinition(
                 (String) body.get("name"),

@@ -1,9 +1,9 @@
 package dev.triggerfish.trigger;
 
 import dev.triggerfish.action.ActionRegistry;
-import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.api.Paging;
 import dev.triggerfish.audit.AuditLog;
+import dev.triggerfish.support.VersionConflict;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -47,7 +47,7 @@ public class TriggerService {
     @WithSession
     public Uni<EventTrigger> get(long id) {
         return EventTrigger.<EventTrigger>findById(id)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("trigger", id));
+                .onItem().ifNull().failWith(() -> new TriggerNotFound(id));
     }
 
     @WithSession
@@ -139,13 +139,11 @@ public class TriggerService {
     private Uni<EventTrigger> locked(long id, Integer ifMatch, Map<String, Object> body) {
         return get(id).invoke(trigger -> {
             if (ifMatch != null && ifMatch != trigger.version) {
-                throw new ApiProblem(412, "Precondition failed", "trigger " + id + " is at version " + trigger.version
-                        + ", not " + ifMatch + "; read it again and retry");
+                throw VersionConflict.ifMatch("trigger", id, trigger.version, ifMatch);
             }
             Object bodyVersion = body.get("version");
             if (bodyVersion instanceof Number n && n.intValue() != trigger.version) {
-                throw new ApiProblem(409, "Conflict", "trigger " + id + " is at version " + trigger.version
-                        + ", not " + n + "; read it again and retry");
+                throw VersionConflict.inBody("trigger", id, trigger.version, n);
             }
         });
     }

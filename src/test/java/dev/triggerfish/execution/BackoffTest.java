@@ -1,5 +1,6 @@
 package dev.triggerfish.execution;
 
+import dev.triggerfish.action.RetryAfter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -3,7 +3,8 @@ package dev.triggerfish.trigger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
+import dev.triggerfish.api.Problems;
+import dev.triggerfish.support.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,7 +58,7 @@ class TriggerDefinitionTest {
     }
 
     static List<FieldError> errors(String json) {
-        ApiProblem p = assertThrows(ApiProblem.class, () -> TriggerDefinition.from(body(json), ACTIONS));
+        ApiProblem p = Problems.of(assertThrows(InvalidTrigger.class, () -> TriggerDefinition.from(body(json), ACTIONS)));
         assertEquals(422, p.status());
         return p.errors();
     }
@@ -163,7 +164,7 @@ class TriggerDefinitionTest {
 
     @Test
     void actionsThatChangeRecordsMayNotUseSecrets() {
-        List<FieldError> errors = assertThrows(ApiProblem.class, () -> TriggerDefinition.from(body("{'name': 'x', 'trigger_type': 'manual',"
+        List<FieldError> errors = assertThrows(InvalidTrigger.class, () -> TriggerDefinition.from(body("{'name': 'x', 'trigger_type': 'manual',"
                 + " 'action_configuration': {'actions': ["
                 + "{'type': 'webhook', 'url': 'https://x.test/?t={{api_token}}', 'headers': {'Authorization': 'Bearer {slack_token}'}},"
                 + "{'type': 'update_field', 'field': 'f', 'value': 'token {{api_token}}'},"

@@ -1,4 +1,4 @@
-package dev.triggerfish.execution;
+package dev.triggerfish.action;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -6,12 +6,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** A {@code Retry-After} header: delay seconds, or an HTTP date. */
-final class RetryAfter {
+public final class RetryAfter {
     private RetryAfter() {
     }
 
     /** The delay it asks for, or null when absent or unreadable. */
-    static Duration parse(Object header) {
+    public static Duration parse(Object header) {
         if (header == null) {
             return null;
         }

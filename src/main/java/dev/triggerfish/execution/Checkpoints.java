@@ -1,0 +1,71 @@
+package dev.triggerfish.execution;
+
+import dev.triggerfish.action.ActionContext;
+import dev.triggerfish.action.StepResult;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The checkpoint of a step, with the execution's end when the step ends it: completed after the last
+ * step; after a failure, retrying (a transient fault, retries left) or failed. Pure: the runner
+ * writes what this decides.
+ */
+final class Checkpoints {
+    private Checkpoints() {
+    }
+
+    /** When a step started: the wall clock for the record, the monotonic one for its duration. */
+    record Started(OffsetDateTime at, long nanos) {
+        static Started now() {
+            return new Started(OffsetDateTime.now(), System.nanoTime());
+        }
+    }
+
+    static StepRecord of(ActionStep step, ActionContext context, StepResult result, Started started) {
+        long durationMs = (System.nanoTime() - started.nanos()) / 1_000_000;
+        StepResult recorded = shown(result, context);
+        ExecutionStatus end = null;
+        String error = null;
+        OffsetDateTime retryAt = null;
+        if (result.status() == StepResult.StepStatus.FAILED) {
+            error = "step " + step.index() + " (" + step.type() + ") failed: " + result.error();
+            Duration retry = retryDelay(step, result);
+            end = retry == null ? ExecutionStatus.FAILED : ExecutionStatus.RETRYING;
+            retryAt = retry == null ? null : OffsetDateTime.now().plus(retry);
+        } else if (step.last()) {
+            end = ExecutionStatus.COMPLETED;
+        }
+        return new StepRecord(step.execution(), step.index(), step.type(), context.idempotencyKey(), recorded, started.at(), durationMs,
+                end, error, retryAt);
+    }
+
+    /**
+     * The delay before the execution runs again after the failed step, or null when it ends failed: the
+     * fault is not transient, the trigger allows no retries, or its retries are used up. The backoff's
+     * delay, at least what the target asked for.
+     */
+    static Duration retryDelay(ActionStep step, StepResult failed) {
+        int retriesDone = step.execution().attempt() - 1;
+        if (!failed.retryable() || !step.trigger().allowRetries() || retriesDone >= step.trigger().maxRetries()) {
+            return null;
+        }
+        return Backoff.of(step.trigger().retryConfiguration()).delay(retriesDone + 1, failed.fault().retryAfter().orElse(null));
+    }
+
+    /**
+     * The result as the execution history shows it: the template names that had no value and, for a
+     * failed step, whether it was worth a retry and the delay the target asked for (written from the
+     * fault, never read back).
+     */
+    private static StepResult shown(StepResult result, ActionContext context) {
+        StepResult shown = context.missing().isEmpty() ? result : result.with("missing_values", List.copyOf(context.missing()));
+        if (result.status() != StepResult.StepStatus.FAILED) {
+            return shown;
+        }
+        shown = shown.with("retryable", result.retryable());
+        Duration asked = result.retryable() ? result.fault().retryAfter().orElse(null) : null;
+        return asked == null ? shown : shown.with("retry_after_seconds", asked.toSeconds());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.triggerfish.execution;
+
+import dev.triggerfish.action.ActionRegistry;
+import dev.triggerfish.action.StepResult;
+import dev.triggerfish.event.StoredEvent;
+import dev.triggerfish.support.ReplicaId;
+import dev.triggerfish.trigger.TriggerCatalog;
+import dev.triggerfish.trigger.TriggerSnapshot;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+
+/**
+ * Runs one claimed execution's steps in order, from the step it resumes at, one at a time; each step
+ * is checkpointed before the next starts, so a resumed execution never repeats a completed step.
+ */
+@ApplicationScoped
+public class ExecutionRun {
+    private static final Logger LOG = Logger.getLogger(ExecutionRun.class);
+
+    private final ExecutionStore executions;
+    private final TriggerCatalog catalog;
+    private final ActionRegistry actions;
+    private final TemplateScope scopes;
+    private final StepRun steps;
+    private final ClaimHeartbeat heartbeat;
+    private final String owner;
+
+    public ExecutionRun(ExecutionStore executions, TriggerCatalog catalog, ActionRegistry actions, TemplateScope scopes, StepRun steps,
+                        ClaimHeartbeat heartbeat, ReplicaId replica) {
+        this.executions = executions;
+        this.catalog = catalog;
+        this.actions = actions;
+        this.scopes = scopes;
+        this.steps = steps;
+        this.heartbeat = heartbeat;
+        this.owner = replica.id();
+    }
+
+    /**
+     * Runs an execution. Whatever goes wrong that is not the database going away (or the claim lost)
+     * ends it {@code failed} with the reason, rather than leaving it running to be claimed again every
+     * lease: such a failure would only repeat.
+     */
+    Uni<Void> run(ClaimedExecution execution) {
+        return Uni.createFrom().deferred(() -> start(execution))
+                .onFailure(e -> !(e instanceof LostClaim) && !Faults.isTransient(e))
+                .recoverWithUni(e -> fail(execution, e));
+    }
+
+    private Uni<Void> start(ClaimedExecution execution) {
+        TriggerSnapshot trigger = catalog.get(execution.triggerId());
+        if (trigger == null) {
+            return end(execution, ExecutionStatus.CANCELLED, "the trigger was deleted");
+        }
+        StoredEvent event = execution.event();
+        if (!trigger.active() && (event == null || !"manual".equals(event.source()))) {
+            return end(execution, ExecutionStatus.CANCELLED, "the trigger was deactivated");
+        }
+        // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
+        // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
+        return runFrom(execution, trigger, execution.currentStep(), !execution.fresh());
+    }
+
+    /** Runs step {@code index} and the ones after it. */
+    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, boolean readStore) {
+        if (index >= trigger.actions().size()) {
+            return end(execution, ExecutionStatus.COMPLETED, null);
+        }
+        ActionStep step = new ActionStep(execution, trigger, index, actions.find(String.valueOf(trigger.actions().get(index).get("type"))));
+        if (index > execution.currentStep()) {
+            heartbeat.extended(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
+        }
+        return Uni.createFrom().deferred(() -> scopes.of(execution, trigger, index, readStore))
+                .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope) : unscoped(step, failure))
+                .flatMap(result -> result.status() == StepResult.StepStatus.FAILED || step.last()
+                        ? Uni.createFrom().voidItem()
+                        // after an action that changed the record, later ones see the record as it is now
+                        : runFrom(execution, trigger, index + 1, readStore || step.changesRecords()));
+    }
+
+    /** What the templates would see could not be built: the step fails with the reason, unless the database went away. */
+    private Uni<StepResult> unscoped(ActionStep step, Throwable failure) {
+        return failure instanceof LostClaim || Faults.isTransient(failure)
+                ? Uni.createFrom().failure(failure)
+                : steps.failBeforeRun(step, failure);
+    }
+
+    private Uni<Void> fail(ClaimedExecution execution, Throwable e) {
+        LOG.warnf("execution %d failed: %s", execution.id(), Faults.reason(e));
+        return end(execution, ExecutionStatus.FAILED, "failed: " + Faults.reason(e));
+    }
+
+    private Uni<Void> end(ClaimedExecution execution, ExecutionStatus status, String error) {
+        return executions.finish(owner, execution.id(), status, error).replaceWithVoid();
+    }
+}

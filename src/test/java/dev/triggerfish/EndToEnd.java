@@ -38,8 +38,10 @@ public abstract class EndToEnd extends WithWebhookSink {
         return id;
     }
 
+    /** A user with the email {@code <id>@example.com}. */
     protected void user(String id, String... roles) {
-        api().body(Map.of("id", id, "name", "User " + id, "roles", List.of(roles))).post("/api/users").then().statusCode(200);
+        api().body(Map.of("id", id, "name", "User " + id, "email", id + "@example.com", "roles", List.of(roles))).post("/api/users")
+                .then().statusCode(200);
     }
 
     /** Stores a record of {@code type} with the fields of {@code keysAndValues} (see {@link JsonFixtures#object}). */
@@ -75,6 +77,25 @@ public abstract class EndToEnd extends WithWebhookSink {
                 {"name": "entity id webhook", "trigger_type": "model_created", "model_type": "%s",
                  "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"id": "{{entity_id}}"}}]}}"""
                 .formatted(type, sink.url(path)));
+    }
+
+    /** The message templates the spec's examples name by {@code template_id}, created once per database. */
+    protected static void specTemplates() {
+        List<Map<String, Object>> templates = List.of(
+                JsonFixtures.object("id", 1, "name", "Welcome", "channel", "email", "subject", "Welcome, {{entity.first_name}}!",
+                        "html_body", "<p>Hello {{entity.first_name}}, welcome!</p>", "text_body", "Hello {{entity.first_name}}, welcome!"),
+                JsonFixtures.object("id", 3, "name", "Qualified lead", "channel", "email", "subject", "Qualified lead: {{entity.full_name}}",
+                        "text_body", "{{entity.full_name}} is qualified and yours."),
+                JsonFixtures.object("id", 5, "name", "Stalled deal", "channel", "email", "subject", "Deal {{entity.name}} has stalled",
+                        "text_body", "{{entity.name}} has not moved for a week."),
+                JsonFixtures.object("id", 10, "name", "Onboarding", "channel", "email", "subject", "Welcome aboard",
+                        "text_body", "Your {{entity.plan_type}} plan is ready."));
+        for (Map<String, Object> template : templates) {
+            int status = api().body(JsonFixtures.text(template)).post("/api/templates").statusCode();
+            if (status != 201 && status != 409) {
+                throw new AssertionError("template " + template.get("id") + " answered " + status);
+            }
+        }
     }
 
     /** Runs a statement the way only the database can arrange a situation (time passing, another replica). */

@@ -23,6 +23,15 @@ public interface ActionHandler {
         return false;
     }
 
+    /**
+     * Whether the action's templates see the secrets. Only an action that authenticates an outbound
+     * call (a webhook) needs them; an action that changes records, or sends a message a person reads,
+     * never does: what it writes or sends could not be redacted again.
+     */
+    default boolean seesSecrets() {
+        return !changesRecords();
+    }
+
     /** Runs the action. A failure may also be signalled by a failed Uni; it becomes a failed step. */
     default Uni<StepResult> execute(ActionContext context) {
         return Uni.createFrom().item(StepResult.skipped("'" + type() + "' actions are accepted but not run by this version of Triggerfish"));

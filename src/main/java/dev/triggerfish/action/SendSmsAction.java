@@ -12,6 +12,11 @@ public class SendSmsAction implements ActionHandler {
     }
 
     @Override
+    public boolean seesSecrets() {
+        return false; // a person reads it
+    }
+
+    @Override
     public void validate(ConfigCheck action) {
         action.optionalId("template_id");
         action.optionalText("message");

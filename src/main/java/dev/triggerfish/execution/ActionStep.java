@@ -39,11 +39,11 @@ record ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index
     }
 
     /**
-     * The step's context. Only actions that leave records alone (webhooks) see the secrets: a record
-     * is read by every CRM user and sent on in events, so no secret is ever written into one.
+     * The step's context. Only actions that authenticate outbound calls (webhooks) see the secrets: a
+     * record is read by every CRM user and sent on in events, and an email is read by a person.
      */
     ActionContext context(Map<String, Object> scope, TemplateRenderer templates) {
         return new ActionContext(action(), execution.id(), index, trigger.id(), execution.entityType(), execution.entityId(), origin(),
-                scope, templates, handler != null && !handler.changesRecords());
+                scope, templates, handler != null && handler.seesSecrets());
     }
 }

@@ -1,6 +1,6 @@
 package dev.triggerfish.template;
 
-import dev.triggerfish.api.FieldError;
+import dev.triggerfish.support.FieldError;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,12 @@
 package dev.triggerfish.template;
 
-import dev.triggerfish.api.ApiProblem;
-import dev.triggerfish.api.FieldError;
 import dev.triggerfish.api.Paging;
 import dev.triggerfish.audit.AuditLog;
+import dev.triggerfish.support.Conflict;
+import dev.triggerfish.support.FieldError;
+import dev.triggerfish.support.InvalidInput;
+import dev.triggerfish.support.NotFound;
+import dev.triggerfish.support.VersionConflict;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -47,7 +50,7 @@ public class TemplateStore {
                         input.textBody()}))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw new ApiProblem(409, "Conflict", input.id() == null
+                        throw new Conflict(input.id() == null
                                 ? "the generated id was just taken by a template created with that id; retry"
                                 : "template " + input.id() + " already exists");
                     }
@@ -62,7 +65,7 @@ public class TemplateStore {
         return pool.preparedQuery("select " + COLUMNS + " from message_templates where id = $1").execute(Tuple.of(id))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw ApiProblem.notFound("template", id);
+                        throw new NotFound("template", id);
                     }
                     return read(rows.iterator().next());
                 });
@@ -84,7 +87,7 @@ public class TemplateStore {
     public Uni<MessageTemplate> replace(long id, Map<String, Object> body, Integer ifMatch, String actor) {
         TemplateInput input = checked(body);
         if (input.id() != null && input.id() != id) {
-            throw ApiProblem.invalid("template", List.of(new FieldError("id", "is " + input.id() + " but the path names template " + id)));
+            throw new InvalidInput("template", List.of(new FieldError("id", "is " + input.id() + " but the path names template " + id)));
         }
         return pool.withTransaction(tx -> locked(tx, id, ifMatch, input.version())
                 .flatMap(before -> tx.preparedQuery("""
@@ -107,7 +110,7 @@ public class TemplateStore {
         List<FieldError> errors = new ArrayList<>();
         TemplateInput input = TemplateInput.from(body, secrets::has, errors);
         if (!errors.isEmpty()) {
-            throw ApiProblem.invalid("template", errors);
+            throw new InvalidInput("template", errors);
         }
         return input;
     }
@@ -117,16 +120,14 @@ public class TemplateStore {
         return tx.preparedQuery("select " + COLUMNS + " from message_templates where id = $1 for update").execute(Tuple.of(id))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw ApiProblem.notFound("template", id);
+                        throw new NotFound("template", id);
                     }
                     MessageTemplate current = read(rows.iterator().next());
                     if (ifMatch != null && ifMatch != current.version()) {
-                        throw new ApiProblem(412, "Precondition failed", "template " + id + " is at version " + current.version()
-                                + ", not " + ifMatch + "; read it again and retry");
+                        throw VersionConflict.ifMatch("template", id, current.version(), ifMatch);
                     }
                     if (bodyVersion != null && bodyVersion != current.version()) {
-                        throw new ApiProblem(409, "Conflict", "template " + id + " is at version " + current.version()
-                                + ", not " + bodyVersion + "; read it again and retry");
+                        throw VersionConflict.inBody("template", id, current.version(), bodyVersion);
                     }
                     return current;
                 });

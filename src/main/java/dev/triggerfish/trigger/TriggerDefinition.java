@@ -166,33 +166,33 @@ public record TriggerDefinition(
                 continue;
             }
             handler.validate(new ConfigCheck(map(action), path, errors));
-            templates(action, path, handler.changesRecords(), registry, errors);
+            templates(action, path, !handler.seesSecrets(), registry, errors);
         }
     }
 
     /**
      * Every string of an action may be rendered as a template: each must parse and ask for nothing
      * templates may not do (partials, parent templates), so that a bad template is refused here rather
-     * than failing every execution. An action that changes records may not use a secret: what it
-     * writes is read by every CRM user, sent on in events and webhooks, and answered by the API.
+     * than failing every execution. An action that does not see secrets (one that changes records or
+     * sends a message to a person) may not name one: what it writes or sends is read by people.
      */
-    private static void templates(Object value, String path, boolean changesRecords, ActionRegistry registry, List<FieldError> errors) {
+    private static void templates(Object value, String path, boolean noSecrets, ActionRegistry registry, List<FieldError> errors) {
         if (value instanceof String text) {
             try {
                 Set<String> names = TemplateRenderer.check(text, registry::isSecret);
-                if (changesRecords) {
+                if (noSecrets) {
                     names.stream().map(name -> name.split("\\.", 2)[0]).filter(registry::isSecret).findFirst()
                             .ifPresent(secret -> errors.add(new FieldError(path, "uses the secret '" + secret
-                                    + "': secrets are for outbound calls (webhook url, headers, body) and are never written into records")));
+                                    + "': secrets are for outbound calls (webhook url, headers, body), never written into records or sent in messages")));
                 }
             } catch (InvalidTemplate e) {
                 errors.add(new FieldError(path, "is not a valid template: " + e.reason()));
             }
         } else if (value instanceof Map<?, ?> object) {
-            object.forEach((key, v) -> templates(v, path + "." + key, changesRecords, registry, errors));
+            object.forEach((key, v) -> templates(v, path + "." + key, noSecrets, registry, errors));
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                templates(list.get(i), path + "[" + i + "]", changesRecords, registry, errors);
+                templates(list.get(i), path + "[" + i + "]", noSecrets, registry, errors);
             }
         }
     }

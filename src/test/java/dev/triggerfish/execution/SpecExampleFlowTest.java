@@ -8,6 +8,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.OffsetDateTime;
@@ -30,6 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class SpecExampleFlowTest extends EndToEnd {
+    @BeforeEach
+    void templates() {
+        specTemplates();
+    }
+
     @Test
     void newContactWelcomeSequenceSkipsEmailAndCreatesTheFollowUpTask() {
         int trigger = trigger(SpecExamples.text("01-new-contact-welcome"));
@@ -42,7 +48,7 @@ class SpecExampleFlowTest extends EndToEnd {
         assertEquals("completed", execution.getString("status"));
         assertEquals(contact, execution.getString("entity_id"));
         assertEquals(List.of("send_email", "create_task"), execution.getList("steps.action_type"));
-        assertEquals(List.of("skipped", "completed"), execution.getList("steps.status"));
+        assertEquals(List.of("completed", "completed"), execution.getList("steps.status"));
         assertNotNull(execution.getString("started_at"));
         assertNotNull(execution.getString("completed_at"));
         String task = execution.getString("steps[1].output.task_id");
@@ -117,8 +123,9 @@ class SpecExampleFlowTest extends EndToEnd {
         sql("update trigger_executions set next_attempt_at = now() where id = $1", scheduled.getLong("data[0].id"));
         JsonPath execution = awaitFinished(trigger, 1);
         assertEquals("completed", execution.getString("status"));
-        assertEquals(List.of("completed", "completed", "completed", "skipped", "completed"), execution.getList("steps.status"));
+        assertEquals(List.of("completed", "completed", "completed", "completed", "completed"), execution.getList("steps.status"));
         JsonPath lead = recordOf("contacts", contact);
+        assertEquals(lead.getString("assigned_to") + "@example.com", execution.getString("steps[3].output.to"), "emailed to the user just assigned");
         assertEquals("qualified", lead.getString("status"));
         assertEquals(List.of("prospect", "hot-lead"), lead.getList("tags"));
         assertTrue(List.of(rep).contains(lead.getString("assigned_to")) || lead.getString("assigned_to") != null);
@@ -140,14 +147,15 @@ class SpecExampleFlowTest extends EndToEnd {
         String csm = "csm-" + uid();
         user(csm, "customer_success_team");
         String contact = "oc-" + uid();
-        record("contacts", "id", contact, "name", "Grace Hopper");
+        record("contacts", "id", contact, "name", "Grace Hopper", "email", contact + "@example.com");
         String deal = "od-" + uid();
         record("deals", "id", deal, "stage", "negotiation", "contact_id", contact, "plan_type", "enterprise", "value", 120000);
         update("deals", deal, "stage", "won");
 
         JsonPath execution = awaitFinished(trigger, 1);
         assertEquals("completed", execution.getString("status"));
-        assertEquals(List.of("skipped", "completed", "skipped", "completed"), execution.getList("steps.status"));
+        assertEquals(List.of("completed", "completed", "skipped", "completed"), execution.getList("steps.status"));
+        assertEquals(contact + "@example.com", execution.getString("steps[0].output.to"), "a deal is emailed through its contact");
         JsonPath task = recordOf("tasks", execution.getString("steps[1].output.task_id"));
         assertEquals("Contact Grace Hopper to schedule onboarding", task.getString("description"));
         WebhookSink.Received call = sink.at(path).get(0);

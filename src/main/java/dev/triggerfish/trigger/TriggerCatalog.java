@@ -48,7 +48,7 @@ public class TriggerCatalog {
         notifications.listen(CHANNEL, () -> reload().subscribe().with(ignored -> { }, e -> LOG.warn("trigger reload failed", e)));
     }
 
-    @Scheduled(every = "${triggerfish.catalog.refresh-interval:30s}", delayed = "5s")
+    @Scheduled(every = "${triggerfish.catalog.refresh-interval}", delayed = "5s")
     Uni<Void> periodicReload() {
         return reload();
     }

@@ -2,6 +2,9 @@ package dev.triggerfish.trigger;
 
 import dev.triggerfish.support.JsonText;
 import dev.triggerfish.support.Notifications;
+import dev.triggerfish.support.ReplicaId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +16,7 @@ import jakarta.annotation.Priority;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +25,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every trigger, compiled, with the index of the active ones. Kept fresh on every replica: a trigger
- * change NOTIFYs {@value #CHANNEL}, each replica reloads; a periodic reload covers a lost notification.
- * Reloads build a new index and swap it in; readers never lock.
+ * Every trigger, compiled, with the index of the active ones. Kept fresh on every replica: the replica
+ * that changes a trigger reloads right after the commit (its answer then reflects the change), and its
+ * change NOTIFYs {@value #CHANNEL} with its replica id, on which every other replica reloads; a
+ * periodic reload covers a lost notification. Reloads build a new index and swap it in; readers never lock.
  */
 @ApplicationScoped
 public class TriggerCatalog {
@@ -32,6 +37,9 @@ public class TriggerCatalog {
 
     private final Pool pool;
     private final Notifications notifications;
+    private final String replica;
+    private final Map<Cause, Counter> reloads = new EnumMap<>(Cause.class);
+    private final Counter notified;
     private final AtomicLong generation = new AtomicLong();
     private volatile State state = new State(Map.of(), TriggerIndex.EMPTY, Map.of());
     private volatile boolean loaded;
@@ -39,18 +47,47 @@ public class TriggerCatalog {
     private record State(Map<Long, TriggerSnapshot> byId, TriggerIndex index, Map<String, Set<String>> relationsByModel) {
     }
 
-    public TriggerCatalog(Pool pool, Notifications notifications) {
+    /** Why the catalog reloads, the {@code cause} of the {@code triggerfish.catalog.reloads} metric. */
+    enum Cause {
+        /** A trigger changed through this replica's API (right after its commit). */
+        CHANGE,
+        /** Another replica's trigger change, or the LISTEN connection (re)connected. */
+        NOTIFICATION,
+        /** {@code triggerfish.catalog.refresh-interval}, in case a notification was lost. */
+        REFRESH,
+        /** The first use, before any other reload. */
+        FIRST_USE;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public TriggerCatalog(Pool pool, Notifications notifications, ReplicaId replica, MeterRegistry meters) {
         this.pool = pool;
         this.notifications = notifications;
+        this.replica = replica.id();
+        for (Cause cause : Cause.values()) {
+            reloads.put(cause, Counter.builder("triggerfish.catalog.reloads").tag("cause", cause.tag())
+                    .description("reloads of every trigger into this replica's catalog, by why").register(meters));
+        }
+        this.notified = Counter.builder("triggerfish.catalog.notifications")
+                .description("trigger change notifications this replica received (its own included)").register(meters);
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
-        notifications.listen(CHANNEL, () -> reload().subscribe().with(ignored -> { }, e -> LOG.warn("trigger reload failed", e)));
+        notifications.listen(CHANNEL, (String changedBy) -> {
+            notified.increment();
+            // this replica's own change was reloaded after its commit already (see reload())
+            if (!replica.equals(changedBy)) {
+                reload(Cause.NOTIFICATION).subscribe().with(ignored -> { }, e -> LOG.warn("trigger reload failed", e));
+            }
+        });
     }
 
     @Scheduled(every = "${triggerfish.catalog.refresh-interval}", delayed = "5s")
     Uni<Void> periodicReload() {
-        return reload();
+        return reload(Cause.REFRESH);
     }
 
     public TriggerIndex index() {
@@ -78,11 +115,24 @@ public class TriggerCatalog {
 
     /** Completes once the triggers have been loaded at least once (loading them now if needed). */
     public Uni<Void> ensureLoaded() {
-        return loaded ? Uni.createFrom().voidItem() : reload();
+        return loaded ? Uni.createFrom().voidItem() : reload(Cause.FIRST_USE);
     }
 
-    /** Loads every trigger and swaps in a new index. */
+    /**
+     * Loads every trigger and swaps in a new index: after a change made on this replica, before its
+     * answer, and announced by {@link #announcement} so that only the other replicas reload on its notification.
+     */
     public Uni<Void> reload() {
+        return reload(Cause.CHANGE);
+    }
+
+    /** The payload of this replica's change notifications: who changed the triggers. */
+    public String announcement() {
+        return replica;
+    }
+
+    private Uni<Void> reload(Cause cause) {
+        reloads.get(cause).increment();
         long mine = generation.incrementAndGet();
         return pool.query("""
                         select id, version, name, trigger_type, model_key, definition::text as definition, is_active, debug_mode,

@@ -1,15 +1,17 @@
 package dev.triggerfish.trigger;
 
-import dev.triggerfish.support.JsonText;
 import dev.triggerfish.support.Notifications;
 import dev.triggerfish.support.ReplicaId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.annotation.Priority;
@@ -35,7 +37,7 @@ public class TriggerCatalog {
     public static final String CHANNEL = "triggerfish_triggers";
     private static final Logger LOG = Logger.getLogger(TriggerCatalog.class);
 
-    private final Pool pool;
+    private final Vertx vertx;
     private final Notifications notifications;
     private final String replica;
     private final Map<Cause, Counter> reloads = new EnumMap<>(Cause.class);
@@ -63,8 +65,8 @@ public class TriggerCatalog {
         }
     }
 
-    public TriggerCatalog(Pool pool, Notifications notifications, ReplicaId replica, MeterRegistry meters) {
-        this.pool = pool;
+    public TriggerCatalog(Vertx vertx, Notifications notifications, ReplicaId replica, MeterRegistry meters) {
+        this.vertx = vertx;
         this.notifications = notifications;
         this.replica = replica.id();
         for (Cause cause : Cause.values()) {
@@ -134,21 +136,8 @@ public class TriggerCatalog {
     private Uni<Void> reload(Cause cause) {
         reloads.get(cause).increment();
         long mine = generation.incrementAndGet();
-        return pool.query("""
-                        select id, version, name, trigger_type, model_key, definition::text as definition, is_active, debug_mode,
-                               allow_retries, max_retries, delay_minutes
-                        from event_triggers""")
-                .execute()
-                .map(rows -> {
-                    Map<Long, TriggerSnapshot> byId = new HashMap<>();
-                    for (Row row : rows) {
-                        TriggerSnapshot snapshot = snapshot(row);
-                        if (snapshot != null) {
-                            byId.put(snapshot.id(), snapshot);
-                        }
-                    }
-                    return byId;
-                })
+        return loadAll()
+                .map(TriggerCatalog::snapshots)
                 .invoke(byId -> {
                     if (mine == generation.get()) {
                         state = build(byId);
@@ -156,6 +145,37 @@ public class TriggerCatalog {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * Every stored trigger, read through its entity (the one mapping of {@code event_triggers}), in a
+     * new Vert.x context of its own: a Hibernate Reactive session lives in one context, and the callers
+     * (a NOTIFY handler, the scheduler, a request after its transaction, the dispatcher's loop) run in
+     * different ones, or in none that is safe for a session. The result is handed back on the caller's context.
+     */
+    private Uni<List<EventTrigger>> loadAll() {
+        return Uni.createFrom().deferred(() -> {
+            Context caller = Vertx.currentContext();
+            Uni<List<EventTrigger>> load = Uni.createFrom().emitter(emitter -> {
+                Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+                VertxContextSafetyToggle.setContextSafe(own, true);
+                own.runOnContext(ignored -> Panache.withSession(() -> EventTrigger.<EventTrigger>listAll())
+                        .subscribe().with(emitter::complete, emitter::fail));
+            });
+            return caller == null ? load : load.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        });
+    }
+
+    private static Map<Long, TriggerSnapshot> snapshots(List<EventTrigger> triggers) {
+        Map<Long, TriggerSnapshot> byId = new HashMap<>();
+        for (EventTrigger trigger : triggers) {
+            try {
+                byId.put(trigger.id, TriggerSnapshot.of(trigger));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "trigger %d cannot be compiled; it is left out", trigger.id);
+            }
+        }
+        return byId;
     }
 
     private static State build(Map<Long, TriggerSnapshot> byId) {
@@ -169,21 +189,5 @@ public class TriggerCatalog {
             }
         }
         return new State(Map.copyOf(byId), new TriggerIndex(active), relations);
-    }
-
-    private static TriggerSnapshot snapshot(Row row) {
-        long id = row.getLong("id");
-        try {
-            Map<String, Object> definition = JsonText.readObject(row.getString("definition"));
-            int version = row.getInteger("version");
-            TriggerType type = TriggerType.fromWireName(row.getString("trigger_type"));
-            CompiledTrigger compiled = new CompiledTrigger(id, version, type, row.getString("model_key"),
-                    dev.triggerfish.condition.CompiledCondition.compile(definition.get("trigger_conditions"), "trigger_conditions"));
-            return new TriggerSnapshot(id, version, row.getString("name"), row.getBoolean("is_active"), row.getBoolean("debug_mode"),
-                    row.getBoolean("allow_retries"), row.getInteger("max_retries"), row.getInteger("delay_minutes"), definition, compiled);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "trigger %d cannot be compiled; it is left out", id);
-            return null;
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -74,8 +75,17 @@ class TriggerCatalogTest {
 
     @Test
     void anotherReplicasChangeReloadsTheCatalog() {
+        long id = ((Number) api().body(TriggerApiTest.simple("catalog-" + UUID.randomUUID()))
+                .post("/api/event-triggers").then().statusCode(201).extract().path("id")).longValue();
         double notified = reloads("notification");
-        pool.query("select pg_notify('" + TriggerCatalog.CHANNEL + "', 'another-replica-0000')").execute().await().atMost(DEADLINE);
-        await("the reload on another replica's notification").atMost(DEADLINE).until(() -> reloads("notification") > notified);
+        // what another replica's change does: the row changes, and the commit notifies with that replica's id
+        pool.withTransaction(tx -> tx.preparedQuery("update event_triggers set name = 'renamed elsewhere', version = version + 1 where id = $1")
+                        .execute(Tuple.of(id))
+                        .flatMap(ignored -> tx.query("select pg_notify('" + TriggerCatalog.CHANNEL + "', 'another-replica-0000')").execute()))
+                .await().atMost(DEADLINE);
+        await("the change of another replica in this replica's catalog").atMost(DEADLINE)
+                .until(() -> "renamed elsewhere".equals(catalog.get(id).name()));
+        assertEquals(notified + 1, reloads("notification"), "reloads on another replica's notification");
+        api().delete("/api/event-triggers/" + id).then().statusCode(204);
     }
 }

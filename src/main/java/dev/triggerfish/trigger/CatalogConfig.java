@@ -10,8 +10,8 @@ public interface CatalogConfig {
 
     /**
      * How often every replica reloads the triggers even without a change notification. Read by the
-     * {@code @Scheduled} expression of {@link TriggerCatalog}; declared here so that a malformed value
-     * fails the start naming this key. Its default is in application.properties, written once.
+     * {@code @Scheduled} expression of {@link TriggerCatalog}; declared here, typed and documented with the
+     * other keys. Its default is in application.properties, written once.
      */
     Duration refreshInterval();
 }

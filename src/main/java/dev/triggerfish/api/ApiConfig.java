@@ -1,7 +1,6 @@
 package dev.triggerfish.api;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +17,16 @@ public interface ApiConfig {
      */
     Optional<List<String>> keys();
 
-    /** {@code permit} (default) or {@code authenticated}: whether {@code /q/metrics} and {@code /q/openapi} need a key. */
-    @WithDefault("permit")
+    /**
+     * {@code permit} (default) or {@code authenticated}: whether {@code /q/metrics} and {@code /q/openapi}
+     * need a key. Read by {@code quarkus.http.auth.permission.operations.policy} in application.properties,
+     * where its default is.
+     */
     String operationsPolicy();
 
-    /** How often every replica reads the stored keys again, besides the notification a change sends. */
-    @WithDefault("30s")
+    /**
+     * How often every replica reads the stored keys again, besides the notification a change sends. Read
+     * by the {@code @Scheduled} expression of {@link ApiKeys}; its default is in application.properties.
+     */
     Duration keyRefresh();
 }

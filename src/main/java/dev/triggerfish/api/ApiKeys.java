@@ -91,7 +91,7 @@ public class ApiKeys {
                 .onFailure().recoverWithItem((Void) null);
     }
 
-    @io.quarkus.scheduler.Scheduled(every = "${triggerfish.api.key-refresh:30s}", delayed = "30s")
+    @io.quarkus.scheduler.Scheduled(every = "${triggerfish.api.key-refresh}", delayed = "30s")
     Uni<Void> refresh() {
         return reload();
     }

@@ -35,11 +35,11 @@ public class HttpLimits {
     private final long maxHeaderSize;
     private final long maxBodySize;
 
-    public HttpLimits(@ConfigProperty(name = "triggerfish.http.max-uri-length", defaultValue = "4096") int maxUriLength,
-                      @ConfigProperty(name = "triggerfish.http.max-header-size", defaultValue = "20K") MemorySize maxHeaderSize,
+    /** @param maxBodySize Quarkus' own limit, read here to answer it with a body (its default is Quarkus'). */
+    public HttpLimits(HttpConfig config,
                       @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
-        this.maxUriLength = maxUriLength;
-        this.maxHeaderSize = maxHeaderSize.asLongValue();
+        this.maxUriLength = config.maxUriLength();
+        this.maxHeaderSize = config.maxHeaderSize().asLongValue();
         this.maxBodySize = maxBodySize.asLongValue();
     }
 

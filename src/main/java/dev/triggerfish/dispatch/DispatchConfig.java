@@ -35,7 +35,9 @@ public interface DispatchConfig {
     @WithDefault("5")
     int maxAttempts();
 
-    /** How often to look for work that no notification announced (the rows are the truth). */
-    @WithDefault("1s")
+    /**
+     * How often to look for events that no notification announced (the rows are the truth). Read by the
+     * {@code @Scheduled} expression of {@link Dispatcher}; its default is in application.properties.
+     */
     Duration pollInterval();
 }

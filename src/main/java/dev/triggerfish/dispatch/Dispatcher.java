@@ -92,7 +92,7 @@ public class Dispatcher implements InlineDispatch {
         }
     }
 
-    @Scheduled(every = "${triggerfish.dispatch.poll-interval:1s}", delayed = "1s")
+    @Scheduled(every = "${triggerfish.dispatch.poll-interval}", delayed = "1s")
     void poll() {
         wake();
     }

@@ -14,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -42,9 +41,8 @@ public class EventResource {
     /** How long a request may wait for this replica's runner to have room (then its work waits as pending). */
     private final Duration maxWait;
 
-    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline, IntakeGate gate,
-                         @ConfigProperty(name = "triggerfish.intake.max-wait", defaultValue = "250ms") Duration maxWait) {
-        this.maxWait = maxWait;
+    public EventResource(EventStore store, Pool pool, Instance<InlineDispatch> inline, IntakeGate gate, IntakeConfig config) {
+        this.maxWait = config.maxWait();
         this.store = store;
         this.pool = pool;
         this.inline = inline;

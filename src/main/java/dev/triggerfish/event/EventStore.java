@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The events table: the durable inbox of every source. Appends are one multi-row statement inside
@@ -21,8 +23,11 @@ import java.util.List;
 @ApplicationScoped
 public class EventStore {
     public static final String CHANNEL = "triggerfish_events";
-    private static final String COLUMNS = "id, kind, entity_type, entity_id, old_state::text as old_state, new_state::text as new_state,"
-            + " context::text as context, source, chain_depth, origin_trigger_id, created_at";
+    /** The columns {@link #read} maps, in select-list order; the JSON ones are read as text. */
+    private static final List<String> READ_COLUMNS = List.of("id", "kind", "entity_type", "entity_id", "old_state", "new_state",
+            "context", "source", "chain_depth", "origin_trigger_id", "created_at");
+    private static final Set<String> JSON_COLUMNS = Set.of("old_state", "new_state", "context");
+    private static final String COLUMNS = columns("");
 
     private final Pool pool;
     private final MeterRegistry meters;
@@ -307,7 +312,18 @@ public class EventStore {
                 .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
     }
 
-    /** An event from a row holding the events columns (by name). */
+    /**
+     * The select list of the columns {@link #read} maps, each qualified by {@code alias} (when not empty) for a
+     * statement that joins events: the one place that lists them.
+     */
+    public static String columns(String alias) {
+        String prefix = alias.isEmpty() ? "" : alias + ".";
+        return READ_COLUMNS.stream()
+                .map(c -> JSON_COLUMNS.contains(c) ? prefix + c + "::text as " + c : prefix + c)
+                .collect(Collectors.joining(", "));
+    }
+
+    /** An event from a row holding the columns of {@link #columns} (by name). */
     public static StoredEvent read(Row row) {
         return new StoredEvent(row.getLong("id"), row.getString("kind"), row.getString("entity_type"), row.getString("entity_id"),
                 JsonText.readObject(row.getString("old_state")), JsonText.readObject(row.getString("new_state")),

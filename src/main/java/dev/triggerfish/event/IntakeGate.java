@@ -4,7 +4,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Overload protection at intake: the backlog (events not yet dispatched and executions due but not
@@ -19,11 +18,10 @@ public class IntakeGate {
     private final int retryAfterSeconds;
     private volatile long backlog;
 
-    public IntakeGate(Pool pool, @ConfigProperty(name = "triggerfish.intake.max-backlog", defaultValue = "200000") long maxBacklog,
-                      @ConfigProperty(name = "triggerfish.intake.retry-after", defaultValue = "5") int retryAfterSeconds) {
+    public IntakeGate(Pool pool, IntakeConfig config) {
         this.pool = pool;
-        this.maxBacklog = maxBacklog;
-        this.retryAfterSeconds = retryAfterSeconds;
+        this.maxBacklog = config.maxBacklog();
+        this.retryAfterSeconds = config.retryAfter();
     }
 
     @Scheduled(every = "1s", delayed = "1s")

@@ -165,15 +165,15 @@ public class ExecutionStore {
                             where id = any(array(select id from due union all select id from expired))
                             returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
                                       entity_id as execution_entity_id, current_step, attempt)
-                        select c.*, e.id, e.kind, e.entity_type, e.entity_id, e.old_state::text as old_state, e.new_state::text as new_state,
-                               e.context::text as context, e.source, e.chain_depth, e.origin_trigger_id, e.created_at,
+                        select c.*, %s,
                                coalesce(c.attempt = 1 and c.current_step = 0 and e.id is not null and (r.id is null
                                    or case when e.source in ('records', 'action', 'manual')
                                            then coalesce(e.new_state, e.old_state) -> 'version' = to_jsonb(r.version)
                                                 and r.updated_at <= e.created_at
                                            else e.created_at > now() - interval '2 seconds' end), false) as fresh
                         from claimed c left join events e on e.id = c.event_id
-                             left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id""")
+                             left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
+                        .formatted(EventStore.columns("e")))
                 .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0))
                 .map(rows -> {
                     List<ClaimedExecution> claimed = new ArrayList<>();

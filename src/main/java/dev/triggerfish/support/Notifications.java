@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * LISTEN on its own connection, reconnecting forever. A notification is only a wake-up call (the
@@ -29,7 +30,7 @@ public class Notifications {
     private final String url;
     private final Optional<String> user;
     private final Optional<String> password;
-    private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private PgSubscriber subscriber;
 
     public Notifications(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
@@ -42,7 +43,15 @@ public class Notifications {
     }
 
     /** Runs {@code listener} on every notification of {@code channel} and after every (re)connection. */
-    public synchronized void listen(String channel, Runnable listener) {
+    public void listen(String channel, Runnable listener) {
+        listen(channel, payload -> listener.run());
+    }
+
+    /**
+     * As {@link #listen(String, Runnable)}, with the notification's payload; {@code null} after a
+     * (re)connection, when whatever was notified meanwhile is unknown.
+     */
+    public synchronized void listen(String channel, Consumer<String> listener) {
         boolean first = !listeners.containsKey(channel);
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
         if (first && subscriber != null) {
@@ -64,13 +73,13 @@ public class Notifications {
     }
 
     private void subscribe(String channel) {
-        List<Runnable> list = listeners.get(channel);
+        List<Consumer<String>> list = listeners.get(channel);
         subscriber.channel(channel)
                 .subscribeHandler(() -> {
                     LOG.debugf("listening on %s", channel);
-                    fire(list);
+                    fire(list, null);
                 })
-                .handler(payload -> fire(list));
+                .handler(payload -> fire(list, payload));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -79,10 +88,10 @@ public class Notifications {
         }
     }
 
-    private static void fire(List<Runnable> list) {
-        for (Runnable listener : list) {
+    private static void fire(List<Consumer<String>> list, String payload) {
+        for (Consumer<String> listener : list) {
             try {
-                listener.run();
+                listener.accept(payload);
             } catch (RuntimeException e) {
                 LOG.warn("a notification listener failed", e);
             }

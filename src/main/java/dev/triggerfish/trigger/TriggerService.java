@@ -25,10 +25,12 @@ import java.util.Map;
 public class TriggerService {
     private final ActionRegistry actions;
     private final AuditLog audit;
+    private final TriggerCatalog catalog;
 
-    public TriggerService(ActionRegistry actions, AuditLog audit) {
+    public TriggerService(ActionRegistry actions, AuditLog audit, TriggerCatalog catalog) {
         this.actions = actions;
         this.audit = audit;
+        this.catalog = catalog;
     }
 
     @WithTransaction
@@ -41,7 +43,7 @@ public class TriggerService {
                 })
                 .call(trigger -> trigger.persistAndFlush())
                 .call(trigger -> audited(actor, "created", trigger, null))
-                .call(TriggerService::announce);
+                .call(this::announce);
     }
 
     @WithSession
@@ -82,7 +84,7 @@ public class TriggerService {
                         .invoke(trigger -> trigger.apply(definition)))
                 .call(() -> Panache.flush())
                 .call(trigger -> audited(actor, "updated", trigger, before))
-                .call(TriggerService::announce);
+                .call(this::announce);
     }
 
     /** PATCH: a JSON merge patch (RFC 7386) on the trigger's JSON; the result is validated whole. */
@@ -97,7 +99,7 @@ public class TriggerService {
                 })
                 .call(() -> Panache.flush())
                 .call(trigger -> audited(actor, "updated", trigger, before))
-                .call(TriggerService::announce);
+                .call(this::announce);
     }
 
     @WithTransaction
@@ -110,7 +112,7 @@ public class TriggerService {
                 .call(() -> Panache.flush())
                 .call(trigger -> Panache.getSession().flatMap(session -> audit.record(session, actor, active ? "activated" : "deactivated",
                         "trigger", String.valueOf(trigger.id), Map.of("is_active", active, "version", trigger.version))))
-                .call(TriggerService::announce);
+                .call(this::announce);
     }
 
     @WithTransaction
@@ -121,7 +123,7 @@ public class TriggerService {
                 .call(trigger -> trigger.delete())
                 .call(trigger -> Panache.getSession().flatMap(session -> audit.record(session, actor, "deleted", "trigger",
                         String.valueOf(id), Map.of("before", before))))
-                .call(TriggerService::announce)
+                .call(this::announce)
                 .replaceWithVoid();
     }
 
@@ -148,10 +150,12 @@ public class TriggerService {
         });
     }
 
-    /** Tells every replica, at commit, that triggers changed (see {@link TriggerCatalog}). */
-    private static Uni<Object> announce(Object ignored) {
+    /** Tells every other replica, at commit, that triggers changed (see {@link TriggerCatalog}). */
+    private Uni<Object> announce(Object ignored) {
         return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery("select cast(pg_notify('" + TriggerCatalog.CHANNEL + "', '') as text)")
+                .flatMap(session -> session.createNativeQuery("select cast(pg_notify(?1, ?2) as text)")
+                        .setParameter(1, TriggerCatalog.CHANNEL)
+                        .setParameter(2, catalog.announcement())
                         .getSingleResultOrNull());
     }
 

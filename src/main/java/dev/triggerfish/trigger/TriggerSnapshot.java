@@ -11,6 +11,12 @@ import java.util.Map;
 public record TriggerSnapshot(long id, int version, String name, boolean active, boolean debugMode, boolean allowRetries,
                               int maxRetries, int delayMinutes, Map<String, Object> definition, CompiledTrigger compiled) {
 
+    /** The stored trigger as the engine runs it, its conditions compiled (throws when they cannot be). */
+    public static TriggerSnapshot of(EventTrigger trigger) {
+        return new TriggerSnapshot(trigger.id, trigger.version, trigger.name, trigger.isActive, trigger.debugMode, trigger.allowRetries,
+                trigger.maxRetries, trigger.delayMinutes, trigger.definition, CompiledTrigger.of(trigger));
+    }
+
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> actions() {
         Object config = definition.get("action_configuration");

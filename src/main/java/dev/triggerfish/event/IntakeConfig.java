@@ -1,0 +1,26 @@
+package dev.triggerfish.event;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How {@code POST /api/events} paces itself and when it refuses new events. */
+@ConfigMapping(prefix = "triggerfish.intake")
+public interface IntakeConfig {
+
+    /**
+     * How long a request may wait for room on this replica's runner before its work is stored as
+     * pending instead ({@code 0}: never wait).
+     */
+    @WithDefault("250ms")
+    Duration maxWait();
+
+    /** Waiting events and due executions (cluster-wide) past which intake answers 503. */
+    @WithDefault("200000")
+    long maxBacklog();
+
+    /** Seconds in the {@code Retry-After} of that 503. */
+    @WithDefault("5")
+    int retryAfter();
+}

@@ -102,7 +102,8 @@ public class ExecutionStore implements DueExecutions {
         if (executions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        executions.forEach(e -> checkInitial(e.status()));
+        // a running execution carries a claim (V5): only insertClaimed creates one
+        executions.forEach(e -> checkInitial(e.status() == ExecutionStatus.RUNNING ? null : e.status()));
         Object[] c = java.util.Arrays.copyOf(columns(executions), 10);
         c[9] = ExecutionStatus.wireNames(ExecutionStatus.ENDED);
         String[] errors = (String[]) c[7];
@@ -158,8 +159,8 @@ public class ExecutionStore implements DueExecutions {
 
     /** {@code status}, when a new execution may start in it; else a bug of the caller. */
     private static ExecutionStatus checkInitial(ExecutionStatus status) {
-        if (!ExecutionStatus.INITIAL.contains(status)) {
-            throw new IllegalArgumentException("an execution does not start " + status.wireName());
+        if (status == null || !ExecutionStatus.INITIAL.contains(status)) {
+            throw new IllegalArgumentException("an execution is not created " + (status == null ? "running unclaimed" : status.wireName()));
         }
         return status;
     }

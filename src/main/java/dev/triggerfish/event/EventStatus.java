@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Where an event's dispatch stands ({@code events.status}) and the transitions allowed between the
- * statuses, in one place. EventStore binds every status it writes or selects from here;
+ * statuses, in one place. EventStore takes every status it writes or selects from here (bound, or as a
+ * constant where a partial index must match: {@link #sqlLiteral});
  * EventStateMachineTest drives every store operation against the table and checks that the
  * transitions it performs are exactly {@link #canBecome}'s. The check constraint of V1 lists the wire
  * names. ({@link EventState} is not this: it is an event as the API answers it, with its status.)

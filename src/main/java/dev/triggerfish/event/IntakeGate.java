@@ -8,8 +8,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Overload protection at intake: the backlog (new events, and executions due but not started as the
- * runner claims them, counted by {@link DueExecutions}; cluster-wide) is measured every second; past {@code triggerfish.intake.max-backlog}, new
- * events are refused with 503 and {@code Retry-After} instead of piling up until memory or disk runs out.
+ * runner claims them, counted by {@link DueExecutions}; cluster-wide) is measured every second; past
+ * {@code triggerfish.intake.max-backlog}, new events are refused with 503 and {@code Retry-After}
+ * instead of piling up until memory or disk runs out.
  */
 @ApplicationScoped
 public class IntakeGate {

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * The statuses of an execution and the transitions allowed between them, in one place. Every SQL
- * statement that writes or selects a status binds it from here ({@link #wireName}, {@link #wireNames});
+ * statement that writes or selects a status takes it from here: bound ({@link #wireName},
+ * {@link #wireNames}), or rendered as a constant where a partial index must match ({@link #sqlList});
  * ExecutionStateMachineTest drives every store operation against the table and checks that the
  * transitions the code performs are exactly {@link #canBecome}'s. The check constraint of V1 lists the
  * wire names; the rate-limit triggers of V8 name {@link #NOT_ADMITTED}.

@@ -25,7 +25,7 @@ public class EventStore {
             + " context::text as context, source, chain_depth, origin_trigger_id, created_at";
 
     /** The claim: statuses of the selections as constants (partial indexes), those written bound ($5, $6). */
-    private static final String CLAIM = ("""
+    static final String CLAIM = ("""
             with fresh as (
                 select id from events where status = %1$s order by id for update skip locked limit $2),
             expired as (

@@ -40,7 +40,7 @@ public class ExecutionStore implements DueExecutions {
             + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at";
 
     /** The claim: statuses of the two selections as constants (partial indexes), the status written bound ($4). */
-    private static final String CLAIM = """
+    static final String CLAIM = """
             with due as (
                 select id from trigger_executions
                 where status in (%s) and next_attempt_at <= now()
@@ -71,7 +71,7 @@ public class ExecutionStore implements DueExecutions {
                  left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
             .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), ExecutionStatus.RUNNING.sqlLiteral());
 
-    private static final String COUNT_DUE = "select count(*) as n from trigger_executions where status in (%s) and next_attempt_at <= now()"
+    static final String COUNT_DUE = "select count(*) as n from trigger_executions where status in (%s) and next_attempt_at <= now()"
             .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE));
 
     /** What a replay starts again, each of which may become retrying (checked once, here). */

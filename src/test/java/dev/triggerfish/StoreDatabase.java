@@ -75,6 +75,23 @@ public final class StoreDatabase {
         return out;
     }
 
+    /**
+     * The plan PostgreSQL keeps for {@code sql} once it stops planning each execution (a generic plan:
+     * its parameters unknown), with {@code arguments} (SQL text, or null) for its parameters.
+     */
+    public String genericPlan(String sql, String arguments) {
+        return await(pool.withConnection(c -> c.query("prepare planned as " + sql).execute()
+                .flatMap(ignored -> c.query("set plan_cache_mode = force_generic_plan").execute())
+                .flatMap(ignored -> c.query("explain (costs off) execute planned" + (arguments == null ? "" : "(" + arguments + ")")).execute())
+                .map(rows -> {
+                    StringBuilder plan = new StringBuilder();
+                    rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
+                    return plan.toString();
+                })
+                .call(ignored -> c.query("deallocate planned").execute())
+                .call(ignored -> c.query("reset plan_cache_mode").execute())));
+    }
+
     public static synchronized StoreDatabase shared() {
         if (shared == null) {
             shared = new StoreDatabase();

@@ -102,8 +102,7 @@ public class ExecutionStore implements DueExecutions {
         if (executions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        // a running execution carries a claim (V5): only insertClaimed creates one
-        executions.forEach(e -> checkInitial(e.status() == ExecutionStatus.RUNNING ? null : e.status()));
+        executions.forEach(e -> checkInitial(e.status(), false));
         Object[] c = java.util.Arrays.copyOf(columns(executions), 10);
         c[9] = ExecutionStatus.wireNames(ExecutionStatus.ENDED);
         String[] errors = (String[]) c[7];
@@ -142,7 +141,7 @@ public class ExecutionStore implements DueExecutions {
                         order by ord
                         returning id, trigger_id, event_id""")
                 .execute(Tuple.from(new Object[] {c[0], c[1], c[2], c[3], c[4], owner, lease.toMillis() / 1000.0,
-                        checkInitial(ExecutionStatus.RUNNING).wireName()}))
+                        checkInitial(ExecutionStatus.RUNNING, true).wireName()}))
                 .map(rows -> {
                     Map<String, Long> byKey = new java.util.HashMap<>();
                     rows.forEach(row -> byKey.put(row.getLong("trigger_id") + "/" + row.getLong("event_id"), row.getLong("id")));
@@ -157,10 +156,13 @@ public class ExecutionStore implements DueExecutions {
         return ExecutionStatus.wireNames(ExecutionStatus.REPLAYABLE);
     }
 
-    /** {@code status}, when a new execution may start in it; else a bug of the caller. */
-    private static ExecutionStatus checkInitial(ExecutionStatus status) {
-        if (status == null || !ExecutionStatus.INITIAL.contains(status)) {
-            throw new IllegalArgumentException("an execution is not created " + (status == null ? "running unclaimed" : status.wireName()));
+    /**
+     * {@code status}, when a new execution may start in it; else a bug of the caller. A running one
+     * carries its claim (V5), so only {@link #insertClaimed} creates one.
+     */
+    private static ExecutionStatus checkInitial(ExecutionStatus status, boolean claimed) {
+        if (!ExecutionStatus.INITIAL.contains(status) || (status == ExecutionStatus.RUNNING) != claimed) {
+            throw new IllegalArgumentException("an execution is not created " + status.wireName() + (claimed ? " by a claim" : " unclaimed"));
         }
         return status;
     }

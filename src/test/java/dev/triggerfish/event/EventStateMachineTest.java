@@ -129,16 +129,7 @@ class EventStateMachineTest {
                 + " select 'updated', 'contact', g::text, 'api', $1, now() from generate_series(1, 200000) g", EventStatus.DISPATCHED.wireName());
         append(1, false);
         db.sql("analyze events");
-        String plan = StoreDatabase.await(db.pool().withConnection(c -> c.query("prepare planned as " + EventStore.CLAIM).execute()
-                .flatMap(ignored -> c.query("set plan_cache_mode = force_generic_plan").execute())
-                .flatMap(ignored -> c.query("explain (costs off) execute planned('replica-a', 100, 30.0, 5, 'dispatching', 'failed')").execute())
-                .map(rows -> {
-                    StringBuilder text = new StringBuilder();
-                    rows.forEach(row -> text.append(row.getString(0)).append('\n'));
-                    return text.toString();
-                })
-                .call(ignored -> c.query("deallocate planned").execute())
-                .call(ignored -> c.query("reset plan_cache_mode").execute())));
+        String plan = db.genericPlan(EventStore.CLAIM, "'replica-a', 100, 30.0, 5, 'dispatching', 'failed'");
         assertTrue(plan.contains("events_new") && plan.contains("events_leases"), plan);
     }
 

@@ -203,24 +203,10 @@ class ExecutionStateMachineTest {
                 + " select $1, 1, g, $2, now() from generate_series(1, 200000) g", TRIGGER + 1, ExecutionStatus.COMPLETED.wireName());
         insert(ExecutionStatus.PENDING);
         db.sql("analyze trigger_executions");
-        String claim = genericPlan(ExecutionStore.CLAIM, "'replica-a', 100, 30.0, 'running'");
+        String claim = db.genericPlan(ExecutionStore.CLAIM, "'replica-a', 100, 30.0, 'running'");
         assertTrue(claim.contains("trigger_executions_due") && claim.contains("trigger_executions_leases"), claim);
-        String due = genericPlan(ExecutionStore.COUNT_DUE, null);
+        String due = db.genericPlan(ExecutionStore.COUNT_DUE, null);
         assertTrue(due.contains("trigger_executions_due"), due);
-    }
-
-    /** The plan PostgreSQL keeps for {@code sql} once it stops planning each execution (a generic plan). */
-    String genericPlan(String sql, String arguments) {
-        return StoreDatabase.await(db.pool().withConnection(c -> c.query("prepare planned as " + sql).execute()
-                .flatMap(ignored -> c.query("set plan_cache_mode = force_generic_plan").execute())
-                .flatMap(ignored -> c.query("explain (costs off) execute planned" + (arguments == null ? "" : "(" + arguments + ")")).execute())
-                .map(rows -> {
-                    StringBuilder plan = new StringBuilder();
-                    rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
-                    return plan.toString();
-                })
-                .call(ignored -> c.query("deallocate planned").execute())
-                .call(ignored -> c.query("reset plan_cache_mode").execute())));
     }
 
     private String indexDefinition(String name) {

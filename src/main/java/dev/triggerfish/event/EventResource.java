@@ -132,7 +132,7 @@ public class EventResource {
                     if (!again) {
                         throw new ApiProblem(409, "Conflict", "event " + id + " is not failed: only a failed event is dispatched again");
                     }
-                    return Response.accepted(java.util.Map.of("event_id", id, "status", "new")).build();
+                    return Response.accepted(java.util.Map.of("event_id", id, "status", EventStatus.NEW.wireName())).build();
                 });
     }
 }

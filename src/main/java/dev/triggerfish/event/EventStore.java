@@ -29,6 +29,30 @@ public class EventStore {
     private static final Set<String> JSON_COLUMNS = Set.of("old_state", "new_state", "context");
     private static final String COLUMNS = columns("");
 
+    /** The claim: statuses of the selections as constants (partial indexes), those written bound ($5, $6). */
+    static final String CLAIM = ("""
+            with fresh as (
+                select id from events where status = %1$s order by id for update skip locked limit $2),
+            expired as (
+                select id from events where status = %2$s and lease_until < now() and attempts < $4
+                for update skip locked limit $2),
+            exhausted as (
+                update events set status = $6, claimed_by = null, lease_until = null, processed_at = now(),
+                       error = 'not dispatched in ' || attempts || ' attempts (each claim ran out: the replica holding it'
+                               || ' stopped, or dispatching it failed' || coalesce(': ' || error, '') || ')'
+                where id in (select id from events where status = %2$s and lease_until < now() and attempts >= $4
+                             for update skip locked limit $2)
+                returning id),
+            claimed as (
+                update events set status = $5, claimed_by = $1,
+                       lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
+                where id in (select id from fresh union all select id from expired)
+                returning\s""" + COLUMNS + """
+            )
+            select c.*, (select count(*) from exhausted) as exhausted
+            from (select 1) as always_one_row left join claimed c on true""")
+            .formatted(EventStatus.NEW.sqlLiteral(), EventStatus.DISPATCHING.sqlLiteral());
+
     private final Pool pool;
     private final MeterRegistry meters;
 
@@ -110,7 +134,7 @@ public class EventStore {
                                                 chain_depth, origin_trigger_id, client_event_id, status, processed_at)
                             select new_id, kind, entity_type, entity_id, old_state::jsonb, new_state::jsonb, changes::jsonb,
                                    context::jsonb, source, chain_depth, origin_trigger_id, client_event_id,
-                                   case when $12 then 'dispatched' else 'new' end, case when $12 then now() end
+                                   $13, case when $12 then now() end
                             from numbered order by ord
                             on conflict (client_event_id) do nothing
                             returning id),
@@ -122,7 +146,7 @@ public class EventStore {
                         cross join notified
                         order by n.ord""".formatted(CHANNEL))
                 .execute(Tuple.from(new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds,
-                        dispatched}))
+                        dispatched, (dispatched ? EventStatus.DISPATCHED : EventStatus.NEW).wireName()}))
                 .flatMap(rows -> {
                     List<Long> out = new ArrayList<>(n);
                     List<Boolean> inserted = new ArrayList<>(n);
@@ -168,30 +192,15 @@ public class EventStore {
      * first; another replica's claim is skipped, never waited for. An expired event that was claimed
      * {@code maxAttempts} times already is not claimed again but {@code failed}, with the reason; a row
      * that cannot be read as an event is {@code failed} at once (it never could be dispatched).
+     *
+     * <p>New or dispatching becomes dispatching; dispatching out of attempts becomes failed. The selections
+     * name their statuses as constants, to match the partial indexes they read ({@code events_new},
+     * {@code events_leases}; see {@link EventStatus#sqlLiteral}).
      */
     public Uni<List<StoredEvent>> claim(String owner, int limit, Duration lease, int maxAttempts) {
-        return pool.preparedQuery("""
-                        with fresh as (
-                            select id from events where status = 'new' order by id for update skip locked limit $2),
-                        expired as (
-                            select id from events where status = 'dispatching' and lease_until < now() and attempts < $4
-                            for update skip locked limit $2),
-                        exhausted as (
-                            update events set status = 'failed', claimed_by = null, lease_until = null, processed_at = now(),
-                                   error = 'not dispatched in ' || attempts || ' attempts (each claim ran out: the replica holding it'
-                                           || ' stopped, or dispatching it failed' || coalesce(': ' || error, '') || ')'
-                            where id in (select id from events where status = 'dispatching' and lease_until < now() and attempts >= $4
-                                         for update skip locked limit $2)
-                            returning id),
-                        claimed as (
-                            update events set status = 'dispatching', claimed_by = $1,
-                                   lease_until = now() + make_interval(secs => $3), attempts = attempts + 1
-                            where id in (select id from fresh union all select id from expired)
-                            returning\s""" + COLUMNS + """
-                        )
-                        select c.*, (select count(*) from exhausted) as exhausted
-                        from (select 1) as always_one_row left join claimed c on true""")
-                .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0, maxAttempts))
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(owner, limit, (double) lease.toMillis() / 1000.0, maxAttempts,
+                        EventStatus.DISPATCHING.wireName(), EventStatus.FAILED.wireName()))
                 .flatMap(rows -> {
                     List<StoredEvent> events = new ArrayList<>();
                     List<Long> unreadable = new ArrayList<>();
@@ -219,32 +228,35 @@ public class EventStore {
     /** Ends claimed events {@code failed} with their reasons (only while {@code owner} still holds them). */
     public Uni<Integer> fail(String owner, List<Long> ids, List<String> reasons) {
         return pool.preparedQuery("""
-                        update events e set status = 'failed', claimed_by = null, lease_until = null, processed_at = now(), error = d.error
+                        update events e set status = $4, claimed_by = null, lease_until = null, processed_at = now(), error = d.error
                         from unnest($2::bigint[], $3::text[]) as d(id, error)
-                        where e.id = d.id and e.claimed_by = $1 and e.status = 'dispatching'""")
-                .execute(Tuple.of(owner, ids.toArray(Long[]::new), reasons.toArray(String[]::new)))
+                        where e.id = d.id and e.claimed_by = $1 and e.status = $5""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), reasons.toArray(String[]::new), EventStatus.FAILED.wireName(),
+                        EventStatus.DISPATCHING.wireName()))
                 .map(rows -> rows.rowCount());
     }
 
     /**
      * Gives back claimed events whose dispatch failed: another claim takes them after a backoff (its
      * expired lease, 2^attempts seconds, at most the lease), or, once they were claimed
-     * {@code maxAttempts} times, they are {@code failed} with the reason. Answers how many failed.
+     * {@code maxAttempts} times, they are {@code failed} with the reason (dispatching stays dispatching, or
+     * becomes failed). Answers how many failed.
      */
     public Uni<Integer> giveBack(String owner, List<Long> ids, String reason, int maxAttempts, Duration lease) {
         return pool.preparedQuery("""
                         update events set claimed_by = null, error = $3,
-                               status = case when attempts >= $4 then 'failed' else status end,
+                               status = case when attempts >= $4 then $6 else status end,
                                processed_at = case when attempts >= $4 then now() end,
                                lease_until = case when attempts >= $4 then null
                                                   else now() + make_interval(secs => least($5, power(2, attempts))) end
-                        where id = any($2) and claimed_by = $1 and status = 'dispatching'
+                        where id = any($2) and claimed_by = $1 and status = $7
                         returning status""")
-                .execute(Tuple.of(owner, ids.toArray(Long[]::new), reason, maxAttempts, (double) lease.toMillis() / 1000.0))
+                .execute(Tuple.from(new Object[] {owner, ids.toArray(Long[]::new), reason, maxAttempts, (double) lease.toMillis() / 1000.0,
+                        EventStatus.FAILED.wireName(), EventStatus.DISPATCHING.wireName()}))
                 .map(rows -> {
                     int failed = 0;
                     for (Row row : rows) {
-                        failed += "failed".equals(row.getString("status")) ? 1 : 0;
+                        failed += EventStatus.fromWireName(row.getString("status")) == EventStatus.FAILED ? 1 : 0;
                     }
                     countFailed("dispatch_error", failed);
                     return failed;
@@ -258,13 +270,13 @@ public class EventStore {
     public Uni<Boolean> redispatch(long id) {
         return pool.preparedQuery("""
                         with again as (
-                            update events set status = 'new', attempts = 0, error = null, claimed_by = null, lease_until = null,
+                            update events set status = $2, attempts = 0, error = null, claimed_by = null, lease_until = null,
                                               processed_at = null
-                            where id = $1 and status = 'failed' returning id),
+                            where id = $1 and status = $3 returning id),
                         notified as (select pg_notify('%s', '') from again)
                         select (select count(*) from again) > 0 as again, (select count(*) from notified) as notified,
                                exists (select 1 from events where id = $1) as found""".formatted(CHANNEL))
-                .execute(Tuple.of(id))
+                .execute(Tuple.of(id, EventStatus.NEW.wireName(), EventStatus.FAILED.wireName()))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return row.getBoolean("found") ? row.getBoolean("again") : null;
@@ -274,18 +286,22 @@ public class EventStore {
     /** Marks claimed events dispatched (only while {@code owner} still holds them). */
     public Uni<Integer> markDispatched(SqlClient tx, String owner, List<Long> ids, List<String> errors) {
         return tx.preparedQuery("""
-                        update events e set status = 'dispatched', processed_at = now(), lease_until = null, error = d.error
+                        update events e set status = $4, processed_at = now(), lease_until = null, error = d.error
                         from unnest($2::bigint[], $3::text[]) as d(id, error)
-                        where e.id = d.id and e.claimed_by = $1 and e.status = 'dispatching'""")
-                .execute(Tuple.of(owner, ids.toArray(Long[]::new), errors.toArray(String[]::new)))
+                        where e.id = d.id and e.claimed_by = $1 and e.status = $5""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), errors.toArray(String[]::new), EventStatus.DISPATCHED.wireName(),
+                        EventStatus.DISPATCHING.wireName()))
                 .map(rows -> rows.rowCount());
     }
 
-    /** Gives back the events {@code owner} claimed but did not dispatch (at shutdown). */
+    /**
+     * Gives back the events {@code owner} claimed but did not dispatch (at shutdown): dispatching becomes
+     * new. They are found through their partial index ({@code events_leases}), so that status is a constant.
+     */
     public Uni<Integer> release(String owner) {
-        return pool.preparedQuery("update events set status = 'new', claimed_by = null, lease_until = null"
-                        + " where claimed_by = $1 and status = 'dispatching'")
-                .execute(Tuple.of(owner))
+        return pool.preparedQuery("update events set status = $2, claimed_by = null, lease_until = null"
+                        + " where claimed_by = $1 and status = " + EventStatus.DISPATCHING.sqlLiteral())
+                .execute(Tuple.of(owner, EventStatus.NEW.wireName()))
                 .map(rows -> rows.rowCount());
     }
 

@@ -6,32 +6,35 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Overload protection at intake: the backlog (events not yet dispatched and executions due but not
- * started, cluster-wide) is measured every second; past {@code triggerfish.intake.max-backlog}, new
- * events are refused with 503 and {@code Retry-After} instead of piling up until memory or disk runs out.
+ * Overload protection at intake: the backlog (new events, and executions due but not started as the
+ * runner claims them, counted by {@link DueExecutions}; cluster-wide) is measured every second; past
+ * {@code triggerfish.intake.max-backlog}, new events are refused with 503 and {@code Retry-After}
+ * instead of piling up until memory or disk runs out.
  */
 @ApplicationScoped
 public class IntakeGate {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(IntakeGate.class);
+    /** New events, counted through their partial index ({@code events_new}), whose predicate the status must match as a constant. */
+    private static final String NEW_EVENTS = "select count(*) as n from events where status = " + EventStatus.NEW.sqlLiteral();
     private final Pool pool;
+    private final DueExecutions due;
     private final long maxBacklog;
     private final int retryAfterSeconds;
     private volatile long backlog;
 
-    public IntakeGate(Pool pool, IntakeConfig config) {
+    public IntakeGate(Pool pool, DueExecutions due, IntakeConfig config) {
         this.pool = pool;
+        this.due = due;
         this.maxBacklog = config.maxBacklog();
         this.retryAfterSeconds = config.retryAfter();
     }
 
     @Scheduled(every = "1s", delayed = "1s")
     Uni<Void> measure() {
-        return pool.query("""
-                        select (select count(*) from events where status = 'new')
-                             + (select count(*) from trigger_executions
-                                where status in ('pending', 'retrying') and next_attempt_at <= now()) as backlog""")
-                .execute()
-                .invoke(rows -> backlog = rows.iterator().next().getLong("backlog"))
+        Uni<Long> events = pool.query(NEW_EVENTS).execute().map(rows -> rows.iterator().next().getLong("n"));
+        return Uni.combine().all().unis(events, due.countDue())
+                .with((newEvents, dueExecutions) -> newEvents + dueExecutions)
+                .invoke(n -> backlog = n)
                 .replaceWithVoid()
                 // the database is away (intake answers 503 meanwhile): keep the last figure, measure again next second
                 .onFailure().invoke(e -> LOG.debugf("backlog not measured: %s", e.getMessage()))

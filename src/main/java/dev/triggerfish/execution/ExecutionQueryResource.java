@@ -41,6 +41,6 @@ public class ExecutionQueryResource {
                 .onItem().ifNull().failWith(() -> new NotFound("execution", id))
                 .flatMap(execution -> executions.replay(List.of(id))
                         .map(replayed -> Response.accepted(Map.of("execution_id", id, "replayed", !replayed.isEmpty(),
-                                "status", replayed.isEmpty() ? execution.get("status") : "retrying")).build()));
+                                "status", replayed.isEmpty() ? execution.get("status") : ExecutionStatus.RETRYING.wireName())).build()));
     }
 }

@@ -131,7 +131,7 @@ public class ExecutionResource {
                                     record == null ? null : record.toJson(), null, context, "manual", 0, null, null)), true))
                             .flatMap(appended -> executions.insertDueNow(tx, trigger.id(), trigger.version(), appended.get(0).id(), type, entityId)
                                     .map(executionId -> Map.<String, Object>of("execution_id", executionId,
-                                            "event_id", appended.get(0).id(), "status", "pending"))))
+                                            "event_id", appended.get(0).id(), "status", ExecutionStatus.PENDING.wireName()))))
                     .invoke(runner::wake)
                     .map(answer -> Response.accepted(answer).location(URI.create("/api/executions/" + answer.get("execution_id"))).build());
         });

@@ -1,6 +1,7 @@
 package dev.triggerfish.execution;
 
 import dev.triggerfish.action.StepResult;
+import dev.triggerfish.event.DueExecutions;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.support.JsonText;
 import dev.triggerfish.template.Secrets;
@@ -33,10 +34,47 @@ import java.util.Set;
  * execution record; what it reads is redacted again, for rows written before a secret was set.
  */
 @ApplicationScoped
-public class ExecutionStore {
+public class ExecutionStore implements DueExecutions {
     public static final String CHANNEL = "triggerfish_executions";
     private static final String COLUMNS = "id, trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,"
             + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at";
+
+    /** The claim: statuses of the two selections as constants (partial indexes), the status written bound ($4). */
+    static final String CLAIM = """
+            with due as (
+                select id from trigger_executions
+                where status in (%s) and next_attempt_at <= now()
+                order by next_attempt_at
+                for update skip locked
+                limit $2),
+            expired as (
+                select id from trigger_executions
+                where status = %s and lease_until < now()
+                for update skip locked
+                limit $2),
+            claimed as (
+                update trigger_executions set status = $4, claimed_by = $1,
+                       lease_until = now() + make_interval(secs => $3),
+                       started_at = coalesce(started_at, now()), attempt = attempt + 1
+                -- = any(array(...)): found by primary key whatever the planner guesses for the limit
+                where id = any(array(select id from due union all select id from expired))
+                returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
+                          entity_id as execution_entity_id, current_step, attempt)
+            select c.*, %s,
+                   coalesce(c.attempt = 1 and c.current_step = 0 and e.id is not null and (r.id is null
+                       or case when e.source in ('records', 'action', 'manual')
+                               then coalesce(e.new_state, e.old_state) -> 'version' = to_jsonb(r.version)
+                                    and r.updated_at <= e.created_at
+                               else e.created_at > now() - interval '2 seconds' end), false) as fresh
+            from claimed c left join events e on e.id = c.event_id
+                 left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
+            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), ExecutionStatus.RUNNING.sqlLiteral(), EventStore.columns("e"));
+
+    static final String COUNT_DUE = "select count(*) as n from trigger_executions where status in (%s) and next_attempt_at <= now()"
+            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE));
+
+    /** What a replay starts again, each of which may become retrying (checked once, here). */
+    private static final String[] REPLAYED_FROM = replayedFrom();
 
     private final Pool pool;
     private final Secrets secrets;
@@ -46,7 +84,6 @@ public class ExecutionStore {
         this.secrets = secrets;
     }
 
-    /** Inserts executions in {@code tx}: at most one per (trigger, event), whatever is sent twice. Returns how many are new. */
     /** Inserts one pending execution, due now by the database's clock, for an event stored in {@code tx}; answers its id. */
     public Uni<Long> insertDueNow(SqlClient tx, long triggerId, int triggerVersion, long eventId, String entityType, String entityId) {
         return tx.preparedQuery("""
@@ -59,11 +96,14 @@ public class ExecutionStore {
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
 
+    /** Inserts executions in {@code tx}: at most one per (trigger, event), whatever is sent twice. Returns how many are new. */
     public Uni<Integer> insert(SqlClient tx, List<NewExecution> executions) {
         if (executions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        Object[] c = columns(executions);
+        executions.forEach(e -> checkInitial(e.status(), false));
+        Object[] c = java.util.Arrays.copyOf(columns(executions), 10);
+        c[9] = ExecutionStatus.wireNames(ExecutionStatus.ENDED);
         String[] errors = (String[]) c[7];
         for (int i = 0; i < errors.length; i++) {
             errors[i] = secrets.redact(errors[i]);
@@ -72,7 +112,7 @@ public class ExecutionStore {
                         with inserted as (
                             insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status,
                                                             next_attempt_at, error, rate_limited_window, completed_at)
-                            select t, v, e, ty, i, s, d, er, w, case when s in ('skipped', 'cancelled', 'rate_limited') then now() end
+                            select t, v, e, ty, i, s, d, er, w, case when s = any($10::text[]) then now() end
                             from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
                                         $7::timestamptz[], $8::text[], $9::text[]) as x(t, v, e, ty, i, s, d, er, w)
                             on conflict (trigger_id, event_id) do nothing
@@ -95,11 +135,12 @@ public class ExecutionStore {
         return tx.preparedQuery("""
                         insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,
                                                         claimed_by, lease_until, started_at)
-                        select t, v, e, ty, i, 'running', 1, $6, now() + make_interval(secs => $7), now()
+                        select t, v, e, ty, i, $8, 1, $6, now() + make_interval(secs => $7), now()
                         from unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[]) with ordinality as x(t, v, e, ty, i, ord)
                         order by ord
                         returning id, trigger_id, event_id""")
-                .execute(Tuple.from(new Object[] {c[0], c[1], c[2], c[3], c[4], owner, lease.toMillis() / 1000.0}))
+                .execute(Tuple.from(new Object[] {c[0], c[1], c[2], c[3], c[4], owner, lease.toMillis() / 1000.0,
+                        checkInitial(ExecutionStatus.RUNNING, true).wireName()}))
                 .map(rows -> {
                     Map<String, Long> byKey = new java.util.HashMap<>();
                     rows.forEach(row -> byKey.put(row.getLong("trigger_id") + "/" + row.getLong("event_id"), row.getLong("id")));
@@ -107,6 +148,22 @@ public class ExecutionStore {
                     executions.forEach(e -> out.add(byKey.get(e.triggerId() + "/" + e.eventId())));
                     return out;
                 });
+    }
+
+    private static String[] replayedFrom() {
+        ExecutionStatus.REPLAYABLE.forEach(from -> ExecutionStatus.checkTransition(from, ExecutionStatus.RETRYING));
+        return ExecutionStatus.wireNames(ExecutionStatus.REPLAYABLE);
+    }
+
+    /**
+     * {@code status}, when a new execution may start in it; else a bug of the caller. A running one
+     * carries its claim (V5), so only {@link #insertClaimed} creates one.
+     */
+    private static ExecutionStatus checkInitial(ExecutionStatus status, boolean claimed) {
+        if (!ExecutionStatus.INITIAL.contains(status) || (status == ExecutionStatus.RUNNING) != claimed) {
+            throw new IllegalArgumentException("an execution is not created " + status.wireName() + (claimed ? " by a claim" : " unclaimed"));
+        }
+        return status;
     }
 
     /** The executions as column arrays for {@code unnest}: trigger, version, event, type, id, status, due, error, window. */
@@ -143,38 +200,13 @@ public class ExecutionStore {
      * first run of an event the store wrote (records, action, manual) is fresh while the record is
      * still at the event's version and not written again since (or gone); of any other event, while
      * it is younger than two seconds by the database's own {@code now()}.
+     *
+     * <p>Due ({@link ExecutionStatus#DUE}) or running becomes running. The two selections name their
+     * statuses as constants, to match the partial indexes they read ({@link ExecutionStatus#sqlList}).
      */
     public Uni<List<ClaimedExecution>> claim(String owner, int limit, Duration lease) {
-        return pool.preparedQuery("""
-                        with due as (
-                            select id from trigger_executions
-                            where status in ('pending', 'scheduled', 'retrying') and next_attempt_at <= now()
-                            order by next_attempt_at
-                            for update skip locked
-                            limit $2),
-                        expired as (
-                            select id from trigger_executions
-                            where status = 'running' and lease_until < now()
-                            for update skip locked
-                            limit $2),
-                        claimed as (
-                            update trigger_executions set status = 'running', claimed_by = $1,
-                                   lease_until = now() + make_interval(secs => $3),
-                                   started_at = coalesce(started_at, now()), attempt = attempt + 1
-                            -- = any(array(...)): found by primary key whatever the planner guesses for the limit
-                            where id = any(array(select id from due union all select id from expired))
-                            returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
-                                      entity_id as execution_entity_id, current_step, attempt)
-                        select c.*, %s,
-                               coalesce(c.attempt = 1 and c.current_step = 0 and e.id is not null and (r.id is null
-                                   or case when e.source in ('records', 'action', 'manual')
-                                           then coalesce(e.new_state, e.old_state) -> 'version' = to_jsonb(r.version)
-                                                and r.updated_at <= e.created_at
-                                           else e.created_at > now() - interval '2 seconds' end), false) as fresh
-                        from claimed c left join events e on e.id = c.event_id
-                             left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
-                        .formatted(EventStore.columns("e")))
-                .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0))
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0, ExecutionStatus.RUNNING.wireName()))
                 .map(rows -> {
                     List<ClaimedExecution> claimed = new ArrayList<>();
                     rows.forEach(r -> claimed.add(new ClaimedExecution(r.getLong("execution_id"), r.getLong("trigger_id"),
@@ -216,7 +248,8 @@ public class ExecutionStore {
             ids[i] = r.execution().id();
             steps[i] = r.step();
             nextSteps[i] = r.nextStep();
-            finals[i] = r.finalStatus() == null ? null : r.finalStatus().wireName();
+            // a checkpoint keeps the execution running (and its claim); a final status is one that running may become
+            finals[i] = r.finalStatus() == null ? null : ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, r.finalStatus()).wireName();
             executionErrors[i] = secrets.redact(r.error());
             nextAttempts[i] = r.nextAttemptAt();
             types[i] = r.actionType();
@@ -243,11 +276,11 @@ public class ExecutionStore {
                                 status = coalesce(u.status, t.status),
                                 lease_until = case when u.status is null then now() + make_interval(secs => $2) end,
                                 claimed_by = case when u.status is null then t.claimed_by end,
-                                completed_at = case when u.status in ('completed', 'failed', 'cancelled') then now() end,
+                                completed_at = case when u.status = any($19) then now() end,
                                 next_attempt_at = coalesce(u.next_attempt_at, t.next_attempt_at),
                                 error = case when u.status is null then t.error else u.error end
                             from input u
-                            where t.id = any($3::bigint[]) and t.id = u.id and t.claimed_by = $1
+                            where t.id = any($3::bigint[]) and t.id = u.id and t.claimed_by = $1 and t.status = $18
                             returning t.id),
                         written as (
                             insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,
@@ -261,7 +294,8 @@ public class ExecutionStore {
                                 started_at = excluded.started_at, completed_at = excluded.completed_at)
                         select id from held""")
                 .execute(Tuple.from(new Object[] {owner, lease.toMillis() / 1000.0, ids, steps, nextSteps, finals, executionErrors,
-                        nextAttempts, types, statuses, keys, attempts, requests, responses, stepErrors, durations, started}))
+                        nextAttempts, types, statuses, keys, attempts, requests, responses, stepErrors, durations, started,
+                        ExecutionStatus.RUNNING.wireName(), ExecutionStatus.wireNames(ExecutionStatus.ENDED)}))
                 .map(rows -> {
                     Set<Long> held = new HashSet<>();
                     rows.forEach(row -> held.add(row.getLong("id")));
@@ -269,50 +303,66 @@ public class ExecutionStore {
                 });
     }
 
-    /** Ends an execution held by {@code owner}: completed, failed or cancelled. */
+    /** Ends an execution held by {@code owner}: running becomes completed, failed or cancelled. False: the claim was lost. */
     public Uni<Boolean> finish(String owner, long id, ExecutionStatus status, String error) {
+        if (!status.ended() || !ExecutionStatus.RUNNING.canBecome(status)) {
+            return Uni.createFrom().failure(new IllegalArgumentException("an execution is not finished " + status.wireName()));
+        }
         return pool.preparedQuery("""
                         update trigger_executions set status = $3, completed_at = now(), lease_until = null, claimed_by = null, error = $4
-                        where id = $1 and claimed_by = $2""")
-                .execute(Tuple.of(id, owner, status.wireName(), secrets.redact(error)))
+                        where id = $1 and claimed_by = $2 and status = $5""")
+                .execute(Tuple.of(id, owner, status.wireName(), secrets.redact(error), ExecutionStatus.RUNNING.wireName()))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Extends the leases of executions {@code owner} still holds; returns how many. */
+    /**
+     * How many executions are due and not claimed ({@link ExecutionStatus#DUE}, as {@link #claim} takes
+     * them), through their partial index, whose predicate the statuses must match as constants.
+     */
+    @Override
+    public Uni<Long> countDue() {
+        return pool.query(COUNT_DUE).execute().map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** Extends the leases of executions {@code owner} still holds (the heartbeat: they stay running); returns how many. */
     public Uni<Integer> renew(String owner, List<Long> ids, Duration lease) {
         return pool.preparedQuery("""
                         update trigger_executions set lease_until = now() + make_interval(secs => $3)
-                        where id = any($2) and claimed_by = $1""")
-                .execute(Tuple.of(owner, ids.toArray(Long[]::new), lease.toMillis() / 1000.0))
+                        where id = any($2) and claimed_by = $1 and status = $4""")
+                .execute(Tuple.of(owner, ids.toArray(Long[]::new), lease.toMillis() / 1000.0, ExecutionStatus.RUNNING.wireName()))
                 .map(rows -> rows.rowCount());
     }
 
     /**
      * Gives back every execution {@code owner} holds, due now (at shutdown: another replica, or this
      * one restarted, continues at the checkpointed step). The interrupted attempt does not count.
+     * Running becomes pending before its first step, else retrying; the running rows are found through
+     * their partial index ({@code trigger_executions_leases}), so that status is a constant.
      */
     public Uni<Integer> release(String owner) {
         return pool.preparedQuery("""
-                        update trigger_executions set status = case when current_step = 0 then 'pending' else 'retrying' end,
+                        update trigger_executions set status = case when current_step = 0 then $2 else $3 end,
                                claimed_by = null, lease_until = null, next_attempt_at = now(), attempt = greatest(attempt - 1, 0)
-                        where claimed_by = $1 and status = 'running'""")
-                .execute(Tuple.of(owner))
+                        where claimed_by = $1 and status = %s""".formatted(ExecutionStatus.RUNNING.sqlLiteral()))
+                .execute(Tuple.of(owner, ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, ExecutionStatus.PENDING).wireName(),
+                        ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, ExecutionStatus.RETRYING).wireName()))
                 .map(rows -> rows.rowCount());
     }
 
     /**
-     * Replays failed executions: each becomes due now, resuming at its failed step with a fresh retry
-     * allowance. Anything not failed is left as it is, so a replay is idempotent. Returns the ids replayed.
+     * Replays failed (and rate-limited) executions: each becomes retrying, due now, resuming at its failed
+     * step with a fresh retry allowance. Anything else is left as it is, so a replay is idempotent.
+     * Returns the ids replayed.
      */
     public Uni<List<Long>> replay(List<Long> ids) {
         return pool.preparedQuery("""
                         with replayed as (
-                            update trigger_executions set status = 'retrying', next_attempt_at = now(), attempt = 0,
+                            update trigger_executions set status = $2, next_attempt_at = now(), attempt = 0,
                                    completed_at = null, claimed_by = null, lease_until = null
-                            where id = any($1) and status in ('failed', 'rate_limited')
+                            where id = any($1) and status = any($3)
                             returning id)
                         select id, pg_notify('%s', '') from replayed""".formatted(CHANNEL))
-                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .execute(Tuple.of(ids.toArray(Long[]::new), ExecutionStatus.RETRYING.wireName(), REPLAYED_FROM))
                 .map(rows -> {
                     List<Long> out = new ArrayList<>();
                     rows.forEach(row -> out.add(row.getLong("id")));
@@ -320,13 +370,13 @@ public class ExecutionStore {
                 });
     }
 
-    /** Ids of a trigger's failed executions created in [from, to). */
+    /** Ids of a trigger's executions created in [from, to) that a replay would start again (failed, rate limited). */
     public Uni<List<Long>> failed(long triggerId, OffsetDateTime from, OffsetDateTime to) {
         return pool.preparedQuery("""
-                        select id from trigger_executions where trigger_id = $1 and status in ('failed', 'rate_limited')
+                        select id from trigger_executions where trigger_id = $1 and status = any($4)
                           and created_at >= coalesce($2, '-infinity'::timestamptz) and created_at < coalesce($3, 'infinity'::timestamptz)
                         order by id""")
-                .execute(Tuple.of(triggerId, from, to))
+                .execute(Tuple.of(triggerId, from, to, REPLAYED_FROM))
                 .map(rows -> {
                     List<Long> out = new ArrayList<>();
                     rows.forEach(row -> out.add(row.getLong("id")));

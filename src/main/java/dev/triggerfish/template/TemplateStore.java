@@ -71,6 +71,20 @@ public class TemplateStore {
                 });
     }
 
+    /** Which of {@code ids} name a stored template of {@code channel}. */
+    public Uni<java.util.Set<Long>> existing(java.util.Collection<Long> ids, MessageTemplate.Channel channel) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(java.util.Set.of());
+        }
+        return pool.preparedQuery("select id from message_templates where id = any($1) and channel = $2")
+                .execute(Tuple.of(ids.toArray(Long[]::new), channel.wireName()))
+                .map(rows -> {
+                    java.util.Set<Long> found = new java.util.HashSet<>();
+                    rows.forEach(row -> found.add(row.getLong("id")));
+                    return found;
+                });
+    }
+
     /** The templates, by id, one page at a time; {@code channel} filters when given. */
     public Uni<Map<String, Object>> list(MessageTemplate.Channel channel, Paging paging) {
         String where = channel == null ? "" : " where channel = $3";

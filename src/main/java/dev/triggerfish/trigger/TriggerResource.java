@@ -34,13 +34,16 @@ public class TriggerResource {
     private final TriggerService service;
     private final TriggerExplainer explainer;
     private final TriggerCatalog catalog;
+    private final TemplateWarnings warnings;
 
     private final SecurityIdentity caller;
 
-    public TriggerResource(TriggerService service, TriggerExplainer explainer, TriggerCatalog catalog, SecurityIdentity caller) {
+    public TriggerResource(TriggerService service, TriggerExplainer explainer, TriggerCatalog catalog, TemplateWarnings warnings,
+                           SecurityIdentity caller) {
         this.service = service;
         this.explainer = explainer;
         this.catalog = catalog;
+        this.warnings = warnings;
         this.caller = caller;
     }
 
@@ -53,10 +56,9 @@ public class TriggerResource {
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
         return service.create(required(body), actor())
                 .call(catalog::reload)
-                .map(trigger -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(trigger.id)).build())
-                        .tag(Etags.of(trigger.version))
-                        .entity(trigger.toJson())
-                        .build());
+                .flatMap(trigger -> warnings.answer(trigger)
+                        .map(json -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(trigger.id)).build())
+                                .tag(Etags.of(trigger.version)).entity(json).build()));
     }
 
     @GET
@@ -78,14 +80,14 @@ public class TriggerResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).map(TriggerResource::ok);
+        return service.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).flatMap(this::saved);
     }
 
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public Uni<Response> patch(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.patch(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).map(TriggerResource::ok);
+        return service.patch(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).flatMap(this::saved);
     }
 
     @DELETE
@@ -116,6 +118,11 @@ public class TriggerResource {
     @RequiresScope(Scope.READ)
     public Uni<Map<String, Object>> explain(@PathParam("id") long id, Map<String, Object> body) {
         return service.get(id).flatMap(trigger -> explainer.explain(trigger, required(body)));
+    }
+
+    /** The answer to a change: the trigger, with warnings about what it names that does not exist yet. */
+    private Uni<Response> saved(EventTrigger trigger) {
+        return warnings.answer(trigger).map(json -> Response.ok(json).tag(Etags.of(trigger.version)).build());
     }
 
     private static Response ok(EventTrigger trigger) {

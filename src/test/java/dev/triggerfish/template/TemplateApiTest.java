@@ -1,5 +1,6 @@
 package dev.triggerfish.template;
 
+import dev.triggerfish.JsonFixtures;
 import dev.triggerfish.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -93,5 +94,22 @@ class TemplateApiTest {
         api().body(json("id", -1, "name", "x", "channel", "sms", "text_body", "x")).post("/api/templates").then().statusCode(422)
                 .body("errors[0].path", equalTo("id"));
         api().body("[]").post("/api/templates").then().statusCode(400);
+    }
+
+    @Test
+    void aTriggerNamingATemplateThatDoesNotExistYetIsSavedWithAWarning() {
+        int id = chosenId();
+        String trigger = json("name", "welcome", "trigger_type", "manual", "action_configuration",
+                JsonFixtures.object("actions", List.of(JsonFixtures.object("type", "send_email", "template_id", id, "recipient", "entity_email"))));
+        int saved = api().body(trigger).post("/api/event-triggers").then().statusCode(201)
+                .body("warnings[0].path", equalTo("action_configuration.actions[0].template_id"))
+                .body("warnings[0].message", containsString("template " + id + " does not exist"))
+                .extract().path("id");
+        // an sms template of that id is not an email one
+        api().body(json("id", id, "name", "text", "channel", "sms", "text_body", "hi")).post("/api/templates").then().statusCode(201);
+        api().body(trigger).put("/api/event-triggers/" + saved).then().statusCode(200).body("warnings.size()", equalTo(1));
+        api().body(json("name", "mail", "channel", "email", "subject", "Hi", "text_body", "hi")).put("/api/templates/" + id).then().statusCode(200);
+        api().body(trigger).put("/api/event-triggers/" + saved).then().statusCode(200).body("$", not(org.hamcrest.Matchers.hasKey("warnings")));
+        api().delete("/api/event-triggers/" + saved).then().statusCode(204);
     }
 }

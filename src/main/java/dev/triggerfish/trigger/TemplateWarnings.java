@@ -1,0 +1,79 @@
+package dev.triggerfish.trigger;
+
+import dev.triggerfish.template.MessageTemplate;
+import dev.triggerfish.template.TemplateStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trigger may name a message template that does not exist yet (the spec's examples name templates
+ * 1, 2, 3, 5 and 10 that a new installation does not have): it is saved, and its answer warns about
+ * each one, since such a step fails until the template is created.
+ */
+@ApplicationScoped
+public class TemplateWarnings {
+    private static final Map<String, MessageTemplate.Channel> CHANNELS = Map.of(
+            "send_email", MessageTemplate.Channel.EMAIL, "send_sms", MessageTemplate.Channel.SMS);
+
+    private final TemplateStore templates;
+
+    public TemplateWarnings(TemplateStore templates) {
+        this.templates = templates;
+    }
+
+    /** One {@code {"path", "message"}} per action whose {@code template_id} names no template of its channel. */
+    public Uni<List<Map<String, Object>>> of(EventTrigger trigger) {
+        List<Reference> references = references(trigger.toJson());
+        Uni<List<Map<String, Object>>> warnings = Uni.createFrom().item(new ArrayList<>());
+        for (MessageTemplate.Channel channel : MessageTemplate.Channel.values()) {
+            List<Reference> ofChannel = references.stream().filter(r -> r.channel() == channel).toList();
+            warnings = warnings.flatMap(list -> templates.existing(ofChannel.stream().map(Reference::id).distinct().toList(), channel)
+                    .map(found -> {
+                        ofChannel.stream().filter(r -> !found.contains(r.id())).forEach(r -> list.add(warning(r)));
+                        return list;
+                    }));
+        }
+        return warnings;
+    }
+
+    /** A save answer: the trigger, with {@code warnings} when there is any. */
+    public Uni<Map<String, Object>> answer(EventTrigger trigger) {
+        return of(trigger).map(warnings -> {
+            Map<String, Object> json = new LinkedHashMap<>(trigger.toJson());
+            if (!warnings.isEmpty()) {
+                json.put("warnings", warnings);
+            }
+            return json;
+        });
+    }
+
+    private static Map<String, Object> warning(Reference r) {
+        Map<String, Object> warning = new LinkedHashMap<>();
+        warning.put("path", r.path());
+        warning.put("message", "template " + r.id() + " does not exist (no " + r.channel().wireName()
+                + " template has that id): the step fails until it is created with POST /api/templates");
+        return warning;
+    }
+
+    static List<Reference> references(Map<String, Object> trigger) {
+        List<Reference> found = new ArrayList<>();
+        if (trigger.get("action_configuration") instanceof Map<?, ?> config && config.get("actions") instanceof List<?> actions) {
+            for (int i = 0; i < actions.size(); i++) {
+                if (actions.get(i) instanceof Map<?, ?> action && CHANNELS.containsKey(action.get("type"))
+                        && action.get("template_id") instanceof Number id) {
+                    found.add(new Reference("action_configuration.actions[" + i + "].template_id", id.longValue(),
+                            CHANNELS.get(action.get("type"))));
+                }
+            }
+        }
+        return found;
+    }
+
+    record Reference(String path, long id, MessageTemplate.Channel channel) {
+    }
+}

@@ -31,6 +31,7 @@ public final class WebhookSink implements AutoCloseable {
     private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Map<String, Long> delays = new ConcurrentHashMap<>();
+    private final Map<String, String> bodies = new ConcurrentHashMap<>();
     private final ScheduledExecutorService later = Executors.newScheduledThreadPool(2);
 
     public WebhookSink() {
@@ -55,9 +56,10 @@ public final class WebhookSink implements AutoCloseable {
                 }
             }
             int answer = status;
+            String answerBody = bodies.getOrDefault(exchange.getRequestURI().getPath(), "{\"ok\": true}");
             Long delay = delays.get(exchange.getRequestURI().getPath());
             // a slow target answers later, from another thread
-            later.schedule(() -> respond(exchange, answer), delay == null ? 0 : delay, TimeUnit.MILLISECONDS);
+            later.schedule(() -> respond(exchange, answer, answerBody), delay == null ? 0 : delay, TimeUnit.MILLISECONDS);
         });
         server.start();
     }
@@ -69,6 +71,11 @@ public final class WebhookSink implements AutoCloseable {
 
     public void answer(String path, int status) {
         statusByPath.put(path, status);
+    }
+
+    /** Requests to {@code path} are answered with this JSON body (else {@code {"ok": true}}). */
+    public void answerBody(String path, String json) {
+        bodies.put(path, json);
     }
 
     /** Requests to {@code path} are answered after {@code millis}: a slow target. */
@@ -85,9 +92,9 @@ public final class WebhookSink implements AutoCloseable {
         return received.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status) {
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) {
         try {
-            byte[] answer = "{\"ok\": true}".getBytes(StandardCharsets.UTF_8);
+            byte[] answer = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
         } catch (IOException e) {

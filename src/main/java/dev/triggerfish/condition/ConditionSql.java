@@ -92,9 +92,9 @@ public final class ConditionSql {
         Sql sql = storedTime(path, c);
         if (sql == null) {
             SqlValue value = paths.value(path);
-            sql = value == null ? Sql.unknown("null") : test(value, c);
+            sql = value == null ? Sql.unknown("null::boolean") : test(value, c);
             if (value != null && value.pathMayBeUnsure) {
-                sql = Sql.unknown("case when " + value.col("path_u") + " then null else " + sql.text() + " end");
+                sql = Sql.unknown("case when " + value.col("path_u") + " then null::boolean else " + sql.text() + " end");
             }
         }
         if (!sql.sure()) {
@@ -129,7 +129,7 @@ public final class ConditionSql {
             case REGEX -> Sql.unknown("case when " + v.col("txt") + " is null and not " + v.col("txt_u") + " then false end");
             case CHANGED -> Sql.unknown("case when " + v.isNull() + " then false end");
             case CHANGED_TO -> Sql.unknown("case when " + v.isNull() + " or (" + equal(v, new Operand(raw)).text() + ") is false then false end");
-            case CHANGED_FROM -> Sql.unknown("null");
+            case CHANGED_FROM -> Sql.unknown("null::boolean");
         };
     }
 
@@ -148,7 +148,7 @@ public final class ConditionSql {
             return Sql.of("(" + v.isNull() + ")");
         }
         if (!Double.isNaN(o.number)) {
-            return Sql.unknown("case when " + v.col("num_u") + " then null else coalesce(" + v.col("num") + " = "
+            return Sql.unknown("case when " + v.col("num_u") + " then null::boolean else coalesce(" + v.col("num") + " = "
                     + parameters.add(o.number) + "::float8, false) end");
         }
         if (o.bool != null) {
@@ -159,14 +159,14 @@ public final class ConditionSql {
             boolean day = o.relative != null ? o.relative.dayPrecision() : o.dateOnly;
             long from = day ? Math.floorDiv(e, DAY) * DAY : e;
             long to = day ? from + DAY : e + 1;
-            return Sql.unknown("case when " + v.col("inst_u") + " then null else coalesce(" + v.col("inst") + " >= "
+            return Sql.unknown("case when " + v.col("inst_u") + " then null::boolean else coalesce(" + v.col("inst") + " >= "
                     + parameters.add(from) + "::bigint and " + v.col("inst") + " < " + parameters.add(to) + "::bigint, false) end");
         }
         if (!encodable(o.text)) {
-            return Sql.unknown("null");
+            return Sql.unknown("null::boolean");
         }
         String eq = "coalesce(" + v.col("str") + " = " + parameters.add(o.text) + "::text, false)";
-        return v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null else " + eq + " end") : Sql.of(eq);
+        return v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null::boolean else " + eq + " end") : Sql.of(eq);
     }
 
     /** The ordering operators: {@link Operand#compare}, false when incomparable. */
@@ -182,11 +182,11 @@ public final class ConditionSql {
                 cmp = "case when " + v.col("num") + " = 0 then (case when " + v.col("negz") + " = " + negative + " then 0 when "
                         + v.col("negz") + " then -1 else 1 end) " + op + " 0 else " + cmp + " end";
             }
-            return Sql.unknown("case when " + v.col("num_u") + " then null else " + cmp + " end");
+            return Sql.unknown("case when " + v.col("num_u") + " then null::boolean else " + cmp + " end");
         }
         if (o.relative != null || o.instant != Values.NOT_AN_INSTANT) {
             long e = o.relative != null ? o.relative.resolve(asOf) : o.instant;
-            return Sql.unknown("case when " + v.col("inst_u") + " then null else coalesce(" + v.col("inst") + " " + op + " "
+            return Sql.unknown("case when " + v.col("inst_u") + " then null::boolean else coalesce(" + v.col("inst") + " " + op + " "
                     + parameters.add(e) + "::bigint, false) end");
         }
         if (o.text != null && o.bool == null) {
@@ -194,7 +194,7 @@ public final class ConditionSql {
                 return Sql.unknown("case when " + v.col("str") + " is null and not " + v.col("str_u") + " then false end");
             }
             return Sql.unknown("case when " + (v.textMayBeUnsure ? v.col("str_u") + " or " : "") + "coalesce(" + v.col("str") + " ~ '"
-                    + SqlValue.HIGH_CHARACTERS + "', false) then null else coalesce(" + v.col("str") + " collate \"C\" " + op + " "
+                    + SqlValue.HIGH_CHARACTERS + "', false) then null::boolean else coalesce(" + v.col("str") + " collate \"C\" " + op + " "
                     + parameters.add(o.text) + "::text, false) end");
         }
         return Sql.of("false");
@@ -224,7 +224,7 @@ public final class ConditionSql {
             return Sql.of("exists (" + from + " where " + match.text() + ")");
         }
         return Sql.unknown("(case when exists (" + from + " where " + match.text() + " is true) then true when exists (" + from
-                + " where " + match.text() + " is null) then null else false end)");
+                + " where " + match.text() + " is null) then null::boolean else false end)");
     }
 
     /** {@code contains}: a substring of a string, or an element of an array. */
@@ -233,10 +233,10 @@ public final class ConditionSql {
         if (o.text == null) {
             inString = Sql.of("false");
         } else if (!encodable(o.text)) {
-            inString = Sql.unknown("null");
+            inString = Sql.unknown("null::boolean");
         } else {
             String found = "coalesce(strpos(" + v.col("str") + ", " + parameters.add(o.text) + "::text) > 0, false)";
-            inString = v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null else " + found + " end") : Sql.of(found);
+            inString = v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null::boolean else " + found + " end") : Sql.of(found);
         }
         Sql inArray = anyElement(v, List.of(o));
         return new Sql("(case when " + v.col("t") + " = 'string' then " + inString.text() + " when " + v.col("t") + " = 'array' then "
@@ -252,7 +252,7 @@ public final class ConditionSql {
             return Sql.unknown("case when " + v.col("txt") + " is null and not " + v.col("txt_u") + " then false end");
         }
         String p = parameters.add(o.text) + "::text";
-        return Sql.unknown("case when " + v.col("txt_u") + " then null else coalesce(" + test.formatted(v.col("txt"), p) + ", false) end");
+        return Sql.unknown("case when " + v.col("txt_u") + " then null::boolean else coalesce(" + test.formatted(v.col("txt"), p) + ", false) end");
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Index-friendly conditions implied by one top-level comparison, added beside its exact SQL so that
  * the GIN indexes of {@code crm_records} can serve it: {@code stage equals 'won'} implies
- * {@code attributes @> '{"stage": "won"}'} (a JSON string equal to the text, or an array holding it),
+ * {@code attributes @> '{"stage": "won"}'} (a JSON string equal to the text), {@code stage in ['won']} implies
+ * the same or {@code attributes @> '{"stage": ["won"]}'} (an array holding it),
  * {@code tags in [...]} implies {@code tags && array[...]}. Only text operands qualify: a number also
  * matches numeric strings, which containment does not find.
  */
@@ -44,6 +45,10 @@ final class SqlHints {
         List<String> any = new ArrayList<>();
         for (String text : texts) {
             any.add("r.attributes @> " + parameters.add("{" + json(field) + ": " + json(text) + "}") + "::text::jsonb");
+            if (c.operator() == Operator.IN) {
+                // in also matches an array holding the text, and containment finds a nested array's element only as an array
+                any.add("r.attributes @> " + parameters.add("{" + json(field) + ": [" + json(text) + "]}") + "::text::jsonb");
+            }
         }
         return any.size() == 1 ? any.get(0) : "(" + String.join(" or ", any) + ")";
     }

@@ -258,6 +258,7 @@ public final class ConditionSql {
     /**
      * A stored time ({@code updated_at less_than '7 days ago'}) compared with dates, on the column
      * itself so that an index serves it: Java compares whole milliseconds, so {@code > e} is {@code >= e + 1 ms}.
+     * Exact for the times the database writes (years 1 to 9999; Java reads no date in {@code "+10000-…"}).
      */
     private Sql storedTime(FieldPath path, ConditionNode.Comparison c) {
         if (!path.isSimple() || !SqlPaths.isTime(path.head())) {

@@ -5,7 +5,6 @@ import dev.triggerfish.PostgresResource;
 import dev.triggerfish.crm.CrmRecord;
 import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.crm.RecordStore;
-import dev.triggerfish.support.EntityType;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class PushDownDifferentialTest {
     static final Instant AS_OF = Instant.parse("2026-03-10T12:00:00Z");
-    static final RelationTypes TYPES = relation -> EntityType.isValid(relation) ? EntityType.canonical(relation) : null;
+    static final RelationTypes TYPES = RecordRelations.TYPES;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONDITIONS = Integer.getInteger("pushdown.conditions", 700);
 

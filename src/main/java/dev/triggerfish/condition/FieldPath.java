@@ -47,6 +47,11 @@ public final class FieldPath {
         return segments[0];
     }
 
+    /** The segments after the optional {@code entity.} prefix. */
+    List<String> segments() {
+        return List.of(segments);
+    }
+
     public boolean isSimple() {
         return segments.length == 1;
     }

@@ -64,7 +64,8 @@ public final class Values {
             String iso = s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
             char last = iso.charAt(iso.length() - 1);
             if (last == 'Z' || last == 'z') {
-                return Instant.parse(iso).toEpochMilli();
+                // Instant.parse wants seconds, but a stored record's time written at a whole minute reads "…T10:00Z"
+                return iso.length() == 17 ? OffsetDateTime.parse(iso).toInstant().toEpochMilli() : Instant.parse(iso).toEpochMilli();
             }
             if (hasOffset(iso)) {
                 return OffsetDateTime.parse(iso).toInstant().toEpochMilli();

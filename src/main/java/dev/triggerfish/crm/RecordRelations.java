@@ -1,6 +1,7 @@
 package dev.triggerfish.crm;
 
 import dev.triggerfish.condition.RelationResolver;
+import dev.triggerfish.condition.RelationTypes;
 import dev.triggerfish.support.EntityType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,9 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class RecordRelations {
+    /** The record types of relations for the SQL push-down, as {@link #prefetch} resolves them. */
+    public static final RelationTypes TYPES = relation -> EntityType.isValid(relation) ? EntityType.canonical(relation) : null;
+
     private final RecordStore store;
 
     public RecordRelations(RecordStore store) {

@@ -72,6 +72,10 @@ class OperatorTest {
         "{'f': 5}                | less_than_or_equal | 5  | true",
         "{'f': '2026-03-01T00:00:00Z'} | less_than | '7 days ago' | true",
         "{'f': '2026-03-05T00:00:00Z'} | less_than | '7 days ago' | false",
+        // a stored record's times as CrmRecord.toJson writes them: OffsetDateTime.toString drops ':00' seconds
+        "{'f': '2026-03-01T00:00Z'}    | less_than | '7 days ago' | true",
+        "{'f': '2026-03-10T11:00Z'}    | greater_than | '2 hours ago' | true",
+        "{'f': '2026-03-10T11:00+01:00'} | greater_than | '2 hours ago' | false",
         "{'f': '2026-03-10T11:00:00Z'} | greater_than | '2 hours ago' | true",
         "{'f': '2026-03-10T09:00:00Z'} | greater_than | '2 hours ago' | false",
         "{'f': '2026-03-10T00:00:00Z'} | greater_than_or_equal | 'today' | true",

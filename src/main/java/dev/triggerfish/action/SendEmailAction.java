@@ -86,7 +86,7 @@ public class SendEmailAction implements ActionHandler {
     public Uni<StepResult> execute(ActionContext context) {
         return recipient(context)
                 .flatMap(to -> content(context).flatMap(content -> send(context, to, content)))
-                .onFailure(Refused.class).recoverWithItem(e -> StepResult.failed(e.getMessage(), ((Refused) e).output));
+                .onFailure(StepRefused.class).recoverWithItem(e -> StepResult.failed(e.getMessage(), Map.of()));
     }
 
     /**
@@ -109,19 +109,19 @@ public class SendEmailAction implements ActionHandler {
     private Uni<String> assignee(Map<?, ?> entity) {
         Object user = entity.get("assigned_to");
         if (user == null) {
-            return Uni.createFrom().failure(new Refused("the record has no assigned user to email"));
+            return Uni.createFrom().failure(new StepRefused("the record has no assigned user to email"));
         }
         return users.get(user.toString())
-                .onFailure(NotFound.class).transform(e -> new Refused("the assigned user " + user + " does not exist"))
+                .onFailure(NotFound.class).transform(e -> new StepRefused("the assigned user " + user + " does not exist"))
                 .map(found -> checked(text(found.get("email")), "the email of assigned user " + user));
     }
 
     private static String checked(String address, String what) {
         if (address == null || address.isBlank()) {
-            throw new Refused(what + " is empty: nothing to send to");
+            throw new StepRefused(what + " is empty: nothing to send to");
         }
         if (!EmailAddress.isValid(address.trim())) {
-            throw new Refused(what + " is not an email address: " + address);
+            throw new StepRefused(what + " is not an email address: " + address);
         }
         return address.trim();
     }
@@ -137,10 +137,10 @@ public class SendEmailAction implements ActionHandler {
         }
         long id = templateId.longValue();
         return templates.get(id)
-                .onFailure(NotFound.class).transform(e -> new Refused("template " + id + " does not exist (create it with POST /api/templates)"))
+                .onFailure(NotFound.class).transform(e -> new StepRefused("template " + id + " does not exist (create it with POST /api/templates)"))
                 .map(template -> {
                     if (template.channel() != MessageTemplate.Channel.EMAIL) {
-                        throw new Refused("template " + id + " is an " + template.channel().wireName() + " template, not an email one");
+                        throw new StepRefused("template " + id + " is an " + template.channel().wireName() + " template, not an email one");
                     }
                     String subject = context.text("subject") != null ? context.text("subject") : template.subject();
                     return new Content(id, subject, template.htmlBody(), template.textBody());
@@ -214,15 +214,5 @@ public class SendEmailAction implements ActionHandler {
     }
 
     private record Content(Long templateId, String subject, String html, String text) {
-    }
-
-    /** A step that cannot send, whatever the retries: the reason is the step's error. */
-    private static final class Refused extends RuntimeException {
-        final transient Map<String, Object> output;
-
-        Refused(String reason) {
-            super(reason, null, false, false);
-            this.output = Map.of();
-        }
     }
 }

@@ -79,7 +79,7 @@ public class SendSmsAction implements ActionHandler {
         }
         return recipient(context)
                 .flatMap(to -> text(context).flatMap(text -> send(context, to, text)))
-                .onFailure(Refused.class).recoverWithItem(e -> StepResult.failed(e.getMessage(), Map.of()));
+                .onFailure(StepRefused.class).recoverWithItem(e -> StepResult.failed(e.getMessage(), Map.of()));
     }
 
     /** The number: the record's {@code phone} (or its contact's, for a record that names one), or the action's. */
@@ -100,11 +100,11 @@ public class SendSmsAction implements ActionHandler {
 
     private static String checked(String number, String what) {
         if (number == null || number.isBlank()) {
-            throw new Refused(what + " is empty: nothing to send to");
+            throw new StepRefused(what + " is empty: nothing to send to");
         }
         String compact = number.replaceAll("[\\s().-]", "");
         if (!isPhoneNumber(compact)) {
-            throw new Refused(what + " is not a number in E.164 form (+14155550100): " + number);
+            throw new StepRefused(what + " is not a number in E.164 form (+14155550100): " + number);
         }
         return compact;
     }
@@ -115,10 +115,10 @@ public class SendSmsAction implements ActionHandler {
         }
         long id = templateId.longValue();
         return templates.get(id)
-                .onFailure(NotFound.class).transform(e -> new Refused("template " + id + " does not exist (create it with POST /api/templates)"))
+                .onFailure(NotFound.class).transform(e -> new StepRefused("template " + id + " does not exist (create it with POST /api/templates)"))
                 .map(template -> {
                     if (template.channel() != MessageTemplate.Channel.SMS) {
-                        throw new Refused("template " + id + " is an " + template.channel().wireName() + " template, not an sms one");
+                        throw new StepRefused("template " + id + " is an " + template.channel().wireName() + " template, not an sms one");
                     }
                     return context.render(template.textBody(), Escaping.PLAIN);
                 });
@@ -196,12 +196,5 @@ public class SendSmsAction implements ActionHandler {
             }
         }
         return c;
-    }
-
-    /** A step that cannot send, whatever the retries: the reason is the step's error. */
-    private static final class Refused extends RuntimeException {
-        Refused(String reason) {
-            super(reason, null, false, false);
-        }
     }
 }

@@ -37,6 +37,11 @@ import java.util.regex.Pattern;
 public class PipelineBench {
     static final Pattern SENT = Pattern.compile("\"sent\":\"(\\d+)\"");
     static final int WARMUP = Integer.getInteger("warmup", 240_000);
+    /** -Dlatency=false: the throughput phase only (bench/peer). */
+    static final boolean LATENCY = !"false".equals(System.getProperty("latency"));
+    /** -Dsoak=S: instead of both phases, events at -Drate=R events/s (one per POST) for S seconds (bench/soak). */
+    static final int SOAK_SECONDS = Integer.getInteger("soak", 0);
+    static final int SOAK_RATE = Integer.getInteger("rate", 500);
 
     static final ConcurrentHashMap<String, Integer> deliveries = new ConcurrentHashMap<>();
     static final AtomicLong arrivals = new AtomicLong();
@@ -95,26 +100,21 @@ public class PipelineBench {
         }
         arrivals.set(0);
         deliveries.clear();
+        if (SOAK_SECONDS > 0) {
+            soak(http, key, type, jdbc, triggerId);
+            send(http, HttpMethod.DELETE, "/api/event-triggers/" + triggerId, key, null).get();
+            System.exit(0);
+        }
 
         // 1. throughput
         System.out.println("warm-up done (" + WARMUP + " events); measuring");
-        latencies = new long[events];
-        latencyCount.set(0);
-        long t0 = System.nanoTime();
-        run(http, key, type, "t", events, batch, 0, true);
-        long sentAt = System.nanoTime();
-        awaitArrivals(events, 120);
-        long t1 = System.nanoTime();
-        long completed = awaitCompleted(jdbc, triggerId, WARMUP + events, 120) - WARMUP;
-        double seconds = (t1 - t0) / 1e9;
-        long duplicates = deliveries.values().stream().filter(n -> n > 1).count();
-        System.out.printf("throughput: %,d events in batches of %d%n", events, batch);
-        System.out.printf("  sent in %.2f s; all delivered after %.2f s%n", (sentAt - t0) / 1e9, seconds);
-        System.out.printf("  delivered          %,10.0f events/s%n", events / seconds);
-        System.out.printf("  sink arrivals %d, completed executions %d, events sent %d, duplicate deliveries %d, lost %d%n",
-                arrivals.get(), completed, events, duplicates, events - arrivals.get());
-        System.out.printf("  delivery latency under full load: p50 %.1f ms, p99 %.1f ms%n", pct(0.50), pct(0.99));
-        System.out.println("RESULT_RATE " + (long) (events / seconds));
+        if (!"false".equals(System.getProperty("throughput"))) {
+            throughput(http, key, type, jdbc, triggerId, events, batch);
+        }
+        if (!LATENCY) {
+            send(http, HttpMethod.DELETE, "/api/event-triggers/" + triggerId, key, null).get();
+            System.exit(0);
+        }
 
         // 2. latency at 1,000 events/s, one event per POST, after a warm-up of that path (single events
         //    take code paths the batches did not; the JIT compiles them in the first seconds)
@@ -138,6 +138,42 @@ public class PipelineBench {
         System.out.println("RESULT_P99 " + pct(0.99));
         send(http, HttpMethod.DELETE, "/api/event-triggers/" + triggerId, key, null).get();
         System.exit(0);
+    }
+
+    static void throughput(HttpClient http, String key, String type, String jdbc, long triggerId, int events, int batch) throws Exception {
+        latencies = new long[events];
+        latencyCount.set(0);
+        long t0 = System.nanoTime();
+        run(http, key, type, "t", events, batch, 0, true);
+        long sentAt = System.nanoTime();
+        awaitArrivals(events, 120);
+        long t1 = System.nanoTime();
+        long completed = awaitCompleted(jdbc, triggerId, WARMUP + events, 120) - WARMUP;
+        double seconds = (t1 - t0) / 1e9;
+        long duplicates = deliveries.values().stream().filter(n -> n > 1).count();
+        System.out.printf("throughput: %,d events in batches of %d%n", events, batch);
+        System.out.printf("  sent in %.2f s; all delivered after %.2f s%n", (sentAt - t0) / 1e9, seconds);
+        System.out.printf("  delivered          %,10.0f events/s%n", events / seconds);
+        System.out.printf("  sink arrivals %d, completed executions %d, events sent %d, duplicate deliveries %d, lost %d%n",
+                arrivals.get(), completed, events, duplicates, events - arrivals.get());
+        System.out.printf("  delivery latency under full load: p50 %.1f ms, p99 %.1f ms%n", pct(0.50), pct(0.99));
+        System.out.println("RESULT_RATE " + (long) (events / seconds));
+
+    }
+
+    /** A steady rate for a long while (memory: does anything grow?); prints what arrived, and the latency. */
+    static void soak(HttpClient http, String key, String type, String jdbc, long triggerId) throws Exception {
+        int n = SOAK_RATE * SOAK_SECONDS;
+        System.out.printf("soak: %,d events/s, one per POST, for %d s%n", SOAK_RATE, SOAK_SECONDS);
+        latencies = new long[n];
+        latencyCount.set(0);
+        run(http, key, type, "s", n, 1, SOAK_RATE, true);
+        awaitArrivals(n, 120);
+        long completed = awaitCompleted(jdbc, triggerId, WARMUP + n, 120) - WARMUP;
+        long duplicates = deliveries.values().stream().filter(d -> d > 1).count();
+        System.out.printf("  sink arrivals %d, completed executions %d, events sent %d, duplicate deliveries %d, lost %d%n",
+                arrivals.get(), completed, n, duplicates, n - arrivals.get());
+        System.out.printf("  event-to-delivery latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(0.50), pct(0.99), pct(1.0));
     }
 
     record Reply(int status, String body) {

@@ -26,7 +26,11 @@ if (process.argv[2] === "--worker") {
 
 /** The worker: one task, `deliver`, that POSTs the job's payload to the sink. */
 async function worker(connectionString, sinkUrl) {
-  const { run } = require("graphile-worker");
+  const { run, Logger } = require("graphile-worker");
+  // a line per job on stdout would cost the worker more than its jobs do: errors only
+  const logger = new Logger(() => (level, message) => {
+    if (level === "error") console.error(message);
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const target = new URL(sinkUrl);
   const deliver = (payload, helpers) =>
@@ -55,6 +59,7 @@ async function worker(connectionString, sinkUrl) {
         localQueue: { size: LOCAL_QUEUE },
         completeJobBatchDelay: 0,
         failJobBatchDelay: 0,
+        logger,
       },
     },
     noHandleSignals: false,
@@ -69,7 +74,7 @@ async function main() {
   const jobs = Number(jobsArg || 60000);
   const batch = Number(batchArg || 50);
   const warmup = Number(warmupArg || 60000);
-  const { makeWorkerUtils } = require("graphile-worker");
+  const { makeWorkerUtils, Logger } = require("graphile-worker");
   const { Pool } = require("pg");
 
   let arrivals = 0;
@@ -94,7 +99,7 @@ async function main() {
   const sinkUrl = `http://127.0.0.1:${sink.address().port}/hook`;
 
   const pgPool = new Pool({ connectionString, max: 16 });
-  const utils = await makeWorkerUtils({ pgPool });
+  const utils = await makeWorkerUtils({ pgPool, logger: new Logger(() => () => {}) });
   await utils.migrate();
   const child = fork(__filename, ["--worker", connectionString, sinkUrl], { stdio: "inherit" });
   await new Promise((resolve, reject) => {

@@ -27,6 +27,11 @@ record ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index
         return index == trigger.actions().size() - 1;
     }
 
+    /** {@code on_failure: continue}: when this step fails for good, the execution goes on with the next one. */
+    boolean continuesOnFailure() {
+        return "continue".equals(action().get("on_failure"));
+    }
+
     /** Whether the step runs in the transaction that checkpoints it (its action changes records). */
     boolean changesRecords() {
         return handler != null && handler.changesRecords();

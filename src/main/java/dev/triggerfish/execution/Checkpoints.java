@@ -29,7 +29,7 @@ final class Checkpoints {
         ExecutionStatus end = null;
         String error = null;
         OffsetDateTime retryAt = null;
-        if (result.status() == StepResult.StepStatus.FAILED) {
+        if (endsExecution(step, result)) {
             error = "step " + step.index() + " (" + step.type() + ") failed: " + result.error();
             Duration retry = retryDelay(step, result);
             end = retry == null ? ExecutionStatus.FAILED : ExecutionStatus.RETRYING;
@@ -39,6 +39,15 @@ final class Checkpoints {
         }
         return new StepRecord(step.execution(), step.index(), step.type(), context.idempotencyKey(), recorded, started.at(), durationMs,
                 end, error, retryAt);
+    }
+
+    /**
+     * Whether the step's result stops the execution here: a failure does, unless the action says
+     * {@code on_failure: continue} and the failure is for good (a step that will be retried is retried
+     * first, whatever its {@code on_failure}).
+     */
+    static boolean endsExecution(ActionStep step, StepResult result) {
+        return result.status() == StepResult.StepStatus.FAILED && !(step.continuesOnFailure() && retryDelay(step, result) == null);
     }
 
     /**

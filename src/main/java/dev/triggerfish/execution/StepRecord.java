@@ -14,8 +14,8 @@ public record StepRecord(ClaimedExecution execution, int step, String actionType
                          OffsetDateTime startedAt, long durationMs, ExecutionStatus finalStatus, String error,
                          OffsetDateTime nextAttemptAt) {
 
-    /** The step index the execution resumes at: past this step unless it failed. */
+    /** The step index the execution resumes at: past this step unless its failure stopped the execution. */
     int nextStep() {
-        return result.status() == StepResult.StepStatus.FAILED ? step : step + 1;
+        return finalStatus == ExecutionStatus.FAILED || finalStatus == ExecutionStatus.RETRYING ? step : step + 1;
     }
 }

@@ -165,7 +165,10 @@ public record TriggerDefinition(
                         + " (one of: " + registry.types() + ")"));
                 continue;
             }
-            handler.validate(new ConfigCheck(map(action), path, errors));
+            ConfigCheck actionCheck = new ConfigCheck(map(action), path, errors);
+            handler.validate(actionCheck);
+            // what a step that fails for good does: stop the execution there (the default), or go on with the next step
+            actionCheck.oneOf("on_failure", ON_FAILURE, false);
             templates(action, path, !handler.seesSecrets(), registry, errors);
         }
     }
@@ -176,6 +179,8 @@ public record TriggerDefinition(
      * than failing every execution. An action that does not see secrets (one that changes records or
      * sends a message to a person) may not name one: what it writes or sends is read by people.
      */
+    private static final Set<String> ON_FAILURE = Set.of("stop", "continue");
+
     private static void templates(Object value, String path, boolean noSecrets, ActionRegistry registry, List<FieldError> errors) {
         if (value instanceof String text) {
             try {

@@ -178,4 +178,29 @@ class FailureAndRetryTest extends EndToEnd {
         assertEquals(2, calls.size());
         assertTrue(calls.get(1).atNanos() - calls.get(0).atNanos() >= 1_900_000_000L, "waited for Retry-After: 2");
     }
+
+    @Test
+    void aStepThatMayFailLetsTheExecutionGoOnOnceItFailedForGood() {
+        String type = "GoesOn" + uid();
+        String path = "/optional/" + type;
+        sink.answer(path, 404);
+        String flaky = "/flaky/" + type;
+        sink.failFirst(flaky, 100, 503, null);
+        int trigger = trigger(json("name", "goes on", "trigger_type", "model_created", "model_type", type, "max_retries", 1,
+                "retry_configuration", object("delay_minutes", 0), "action_configuration", object("actions", List.of(
+                        object("type", "webhook", "url", sink.url(path), "on_failure", "continue"),
+                        object("type", "webhook", "url", sink.url(flaky), "on_failure", "continue"),
+                        object("type", "add_tag", "tag", "after")))));
+        record(type, "id", "1");
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("completed", execution.getString("status"), execution.prettify());
+        assertEquals(List.of("failed", "failed", "completed"), execution.getList("steps.status"));
+        assertEquals(2, execution.getInt("attempt"), "the transient failure was retried first, then given up");
+        assertEquals(1, sink.at(path).size(), "the 404 was not retried: the next attempt resumed after it");
+        assertEquals(List.of("after"), recordOf(type, "1").getList("tags"));
+
+        api().body(json("name", "x", "trigger_type", "manual", "action_configuration", object("actions", List.of(
+                        object("type", "add_tag", "tag", "x", "on_failure", "ignore")))))
+                .post("/api/event-triggers").then().statusCode(422).body("errors[0].path", equalTo("action_configuration.actions[0].on_failure"));
+    }
 }

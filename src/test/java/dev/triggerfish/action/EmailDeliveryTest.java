@@ -160,4 +160,28 @@ class EmailDeliveryTest extends EndToEnd {
                 .post("/api/event-triggers").then().statusCode(422)
                 .body("errors[0].path", equalTo("action_configuration.actions[0].recipient"));
     }
+
+    @Test
+    void aMessageSentAgainAfterACrashBeforeItsCheckpointCarriesTheSameMessageId() throws Exception {
+        String type = "Crash" + uid();
+        String address = "crash-" + uid() + "@example.com";
+        int trigger = trigger(json("name", "crash", "trigger_type", "model_created", "model_type", type,
+                "action_configuration", object("actions", List.of(object("type", "send_email", "recipient", "custom",
+                        "custom_email", address, "subject", "Once", "body", "Hello")))));
+        record(type, "id", "1");
+        long execution = awaitFinished(trigger, 1).getLong("id");
+        // the replica died after the SMTP server accepted the message and before the step's checkpoint
+        // committed: the step is not recorded and the execution is still held, by a lease that has run out
+        sql("delete from execution_steps where execution_id = $1", execution);
+        sql("""
+                update trigger_executions set status = 'running', current_step = 0, claimed_by = 'crashed-replica',
+                       lease_until = now() - interval '1 second', completed_at = null
+                where id = $1""", execution);
+
+        await().atMost(DEADLINE).until(() -> receivedBy(address).size() == 2);
+        awaitFinished(trigger, 1);
+        List<MimeMessage> received = receivedBy(address);
+        assertEquals(received.get(0).getMessageID(), received.get(1).getMessageID(), "the repeat is recognisably the same message");
+        assertEquals("<triggerfish." + execution + ".0@crm.example.com>", received.get(1).getMessageID());
+    }
 }

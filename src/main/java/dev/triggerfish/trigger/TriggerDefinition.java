@@ -4,6 +4,8 @@ import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.ConfigCheck;
 import dev.triggerfish.condition.CompiledCondition;
+import dev.triggerfish.condition.ConditionNode;
+import dev.triggerfish.condition.ConditionParser;
 import dev.triggerfish.condition.ConditionError;
 import dev.triggerfish.condition.InvalidConditions;
 import dev.triggerfish.support.EntityType;
@@ -70,6 +72,9 @@ public record TriggerDefinition(
         TriggerType type = triggerType(body, top);
         String modelKey = modelKey(body, type, top);
         CompiledCondition condition = conditions(body.get("trigger_conditions"), errors);
+        if (type == TriggerType.TIME_BASED && condition != null) {
+            noChangeOperators(ConditionParser.parse(body.get("trigger_conditions"), "trigger_conditions"), errors);
+        }
         actionConfiguration(body.get("action_configuration"), type, actions, errors);
         rateLimiting(body.get("rate_limiting"), errors);
         top.optionalBoolean("allow_retries");
@@ -134,6 +139,21 @@ public record TriggerDefinition(
                 errors.add(new FieldError(error.path(), error.message()));
             }
             return null;
+        }
+    }
+
+    /**
+     * A time-based trigger scans stored records on its schedule: a record has no previous state there,
+     * so {@code changed}, {@code changed_to} and {@code changed_from} could never hold.
+     */
+    private static void noChangeOperators(ConditionNode node, List<FieldError> errors) {
+        if (node instanceof ConditionNode.All all) {
+            all.children().forEach(child -> noChangeOperators(child, errors));
+        } else if (node instanceof ConditionNode.Any any) {
+            any.children().forEach(child -> noChangeOperators(child, errors));
+        } else if (node instanceof ConditionNode.Comparison c && c.operator().isChange()) {
+            errors.add(new FieldError(c.source() + ".operator", "'" + c.operator().wireName() + "' compares a record with its previous"
+                    + " state, which a time_based trigger does not have: its schedule looks at records as they are stored"));
         }
     }
 

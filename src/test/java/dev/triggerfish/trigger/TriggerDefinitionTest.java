@@ -99,6 +99,7 @@ class TriggerDefinitionTest {
         "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'sync_to_external'}]}} | action_configuration.actions[0].integration",
         "{'name': 'x', 'trigger_type': 'time_based', " + ACTIONS_OK + "} | action_configuration.schedule",
         "{'name': 'x', 'trigger_type': 'time_based', 'action_configuration': {'schedule': 'sometimes', 'actions': [{'type': 'add_tag', 'tag': 'x'}]}} | action_configuration.schedule",
+        "{'name': 'x', 'trigger_type': 'time_based', 'trigger_conditions': [{'field': 'a', 'operator': 'equals', 'value': 1}, {'group': [{'field': 'stage', 'operator': 'changed_to', 'value': 'won'}]}], 'action_configuration': {'schedule': 'daily', 'actions': [{'type': 'add_tag', 'tag': 'x'}]}} | trigger_conditions[1].group[0].operator",
         "{'name': 'x', 'trigger_type': 'manual', 'trigger_conditions': [{'field': 'a', 'operator': 'like', 'value': 1}], " + ACTIONS_OK + "} | trigger_conditions[0].operator",
         "{'name': 'x', 'trigger_type': 'manual', 'trigger_conditions': [{'field': 'a', 'operator': 'less_than', 'value': '3 fortnights ago'}], " + ACTIONS_OK + "} | trigger_conditions[0].value",
         "{'name': 'x', 'trigger_type': 'manual', 'trigger_conditions': {'field': 'a'}, " + ACTIONS_OK + "} | trigger_conditions",

@@ -9,7 +9,7 @@ final class BuiltInActions {
         return new ActionHandler[] {
             new SendEmailAction(), new SendSmsAction(), new CreateTaskAction(), new CreateNoteAction(),
             new UpdateFieldAction(), new AddTagAction(), new RemoveTagAction(), new AssignToUserAction(),
-            new TriggerWorkflowAction(), new AddToCadenceAction(), new WebhookAction(), new SyncToExternalAction()
+            new TriggerWorkflowAction(), new AddToCadenceAction(), new WebhookAction(), new SyncToExternalAction(), new DelayAction()
         };
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The checkpoint of a step, with the execution's end when the step ends it: completed after the last
- * step; after a failure, retrying (a transient fault, retries left) or failed. Pure: the runner
+ * step; after a failure, retrying (a transient fault, retries left) or failed; after a delay,
+ * scheduled for when it ends. Pure: the runner
  * writes what this decides.
  */
 final class Checkpoints {
@@ -36,6 +37,9 @@ final class Checkpoints {
             retryAt = retry == null ? null : OffsetDateTime.now().plus(retry);
         } else if (step.last()) {
             end = ExecutionStatus.COMPLETED;
+        } else if (result.resumeAt() != null) {
+            end = ExecutionStatus.SCHEDULED; // a delay: the next step is due when it ends
+            retryAt = result.resumeAt();
         }
         return new StepRecord(step.execution(), step.index(), step.type(), context.idempotencyKey(), recorded, started.at(), durationMs,
                 end, error, retryAt);

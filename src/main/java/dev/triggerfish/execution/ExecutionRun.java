@@ -74,7 +74,7 @@ public class ExecutionRun {
         }
         return Uni.createFrom().deferred(() -> scopes.of(execution, trigger, index, readStore))
                 .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope) : unscoped(step, failure))
-                .flatMap(result -> Checkpoints.endsExecution(step, result) || step.last()
+                .flatMap(result -> Checkpoints.endsExecution(step, result) || step.last() || result.resumeAt() != null
                         ? Uni.createFrom().voidItem()
                         // after an action that changed the record, later ones see the record as it is now
                         : runFrom(execution, trigger, index + 1, readStore || step.changesRecords()));

@@ -50,8 +50,8 @@ public enum ExecutionStatus {
         allowed.get(RETRYING).add(RUNNING);
         // RUNNING -> RUNNING: a checkpoint or a heartbeat renews the claim; a claim that expired is taken again.
         // -> PENDING or RETRYING: released at shutdown (before or after its first step); RETRYING also after a transient fault.
-        // -> CANCELLED: its trigger was deleted or deactivated before it ran.
-        allowed.get(RUNNING).addAll(EnumSet.of(RUNNING, PENDING, RETRYING, COMPLETED, FAILED, CANCELLED));
+        // -> CANCELLED: its trigger was deleted or deactivated before it ran. -> SCHEDULED: a delay step paused it.
+        allowed.get(RUNNING).addAll(EnumSet.of(RUNNING, PENDING, RETRYING, SCHEDULED, COMPLETED, FAILED, CANCELLED));
         // replayed
         allowed.get(FAILED).add(RETRYING);
         allowed.get(RATE_LIMITED).add(RETRYING);

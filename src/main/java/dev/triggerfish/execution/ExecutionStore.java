@@ -274,6 +274,8 @@ public class ExecutionStore implements DueExecutions {
                             update trigger_executions t set
                                 current_step = u.next_step,
                                 status = coalesce(u.status, t.status),
+                                -- a delay is no attempt: the claim that resumes after it counts this one again
+                                attempt = t.attempt - case when u.status = $20 then 1 else 0 end,
                                 lease_until = case when u.status is null then now() + make_interval(secs => $2) end,
                                 claimed_by = case when u.status is null then t.claimed_by end,
                                 completed_at = case when u.status = any($19) then now() end,
@@ -295,7 +297,8 @@ public class ExecutionStore implements DueExecutions {
                         select id from held""")
                 .execute(Tuple.from(new Object[] {owner, lease.toMillis() / 1000.0, ids, steps, nextSteps, finals, executionErrors,
                         nextAttempts, types, statuses, keys, attempts, requests, responses, stepErrors, durations, started,
-                        ExecutionStatus.RUNNING.wireName(), ExecutionStatus.wireNames(ExecutionStatus.ENDED)}))
+                        ExecutionStatus.RUNNING.wireName(), ExecutionStatus.wireNames(ExecutionStatus.ENDED),
+                        ExecutionStatus.SCHEDULED.wireName()}))
                 .map(rows -> {
                     Set<Long> held = new HashSet<>();
                     rows.forEach(row -> held.add(row.getLong("id")));

@@ -85,8 +85,19 @@ class ExecutionStateMachineTest {
         assertEquals(2, retried.attempt());
         assertHeld(pending, A);
 
+        // a delay step: running becomes scheduled, the claim given up, the attempt not counted; due again, it is claimed again
+        assertEquals(Set.of(pending), record(A, step(retried, 1, StepResult.pausedUntil(OffsetDateTime.now(), Map.of()),
+                ExecutionStatus.SCHEDULED)));
+        assertStatus(pending, ExecutionStatus.SCHEDULED);
+        assertNull(db.row("select claimed_by from trigger_executions where id = $1", pending).getString("claimed_by"));
+        assertEquals(2, db.row("select current_step from trigger_executions where id = $1", pending).getInteger("current_step"));
+        assertEquals(1, db.row("select attempt from trigger_executions where id = $1", pending).getInteger("attempt"));
+        ClaimedExecution resumed = claim(A).get(pending);
+        assertNotNull(resumed);
+        assertEquals(2, resumed.attempt(), "the delay was no attempt");
+
         // the last step: running becomes completed
-        assertEquals(Set.of(pending), record(A, step(retried, 1, StepResult.completed(Map.of()), ExecutionStatus.COMPLETED)));
+        assertEquals(Set.of(pending), record(A, step(resumed, 2, StepResult.completed(Map.of()), ExecutionStatus.COMPLETED)));
         assertEnded(pending, ExecutionStatus.COMPLETED);
 
         // finished by the runner: failed, cancelled
@@ -258,8 +269,8 @@ class ExecutionStateMachineTest {
 
     static StepRecord step(ClaimedExecution execution, int index, StepResult result, ExecutionStatus end) {
         return new StepRecord(execution, index, "webhook", execution.id() + ":" + index, result, OffsetDateTime.now(), 3, end,
-                end == null || end == ExecutionStatus.COMPLETED ? null : "step " + index + " failed: " + result.error(),
-                end == ExecutionStatus.RETRYING ? OffsetDateTime.now().minusSeconds(1) : null);
+                end == null || end == ExecutionStatus.COMPLETED || end == ExecutionStatus.SCHEDULED ? null : "step " + index + " failed: " + result.error(),
+                end == ExecutionStatus.RETRYING || end == ExecutionStatus.SCHEDULED ? OffsetDateTime.now().minusSeconds(1) : null);
     }
 
     void expireLease(long id) {

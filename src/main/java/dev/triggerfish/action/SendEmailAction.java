@@ -15,12 +15,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code send_email}: a stored template (or the action's own {@code subject} and {@code body}) rendered
@@ -98,11 +96,7 @@ public class SendEmailAction implements ActionHandler {
         return switch (context.text("recipient")) {
             case ASSIGNED_USER -> assignee(entity);
             case CUSTOM -> Uni.createFrom().item(() -> checked(context.render(context.text("custom_email"), Escaping.HEADER), "custom_email"));
-            default -> entity.get("email") != null || entity.get("contact_id") == null
-                    ? Uni.createFrom().item(() -> checked(text(entity.get("email")), "the record's email"))
-                    : records.findAll(List.of("contact"), List.of(entity.get("contact_id").toString()))
-                            .map(found -> checked(found.isEmpty() ? null : text(found.get(0).toJson().get("email")),
-                                    "the email of its contact " + entity.get("contact_id")));
+            default -> ContactPoint.of(context, "email", records).map(found -> checked(found.value(), found.what()));
         };
     }
 
@@ -194,7 +188,7 @@ public class SendEmailAction implements ActionHandler {
                         ? StepResult.failed("the SMTP server refused the message: " + reply, output)
                         : StepResult.failed(new TransientFault(e), "the SMTP server answered " + reply, output);
             }
-            if (t instanceof IOException || t instanceof TimeoutException || t instanceof VertxException) {
+            if (TransientFault.isConnectionFailure(t) || t instanceof VertxException) {
                 return StepResult.failed(new TransientFault(e), "the SMTP server could not be reached: " + e.getMessage(), output);
             }
         }

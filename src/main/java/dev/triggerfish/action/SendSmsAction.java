@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -88,14 +87,7 @@ public class SendSmsAction implements ActionHandler {
         if (!ENTITY_PHONE.equals(recipient)) {
             return Uni.createFrom().item(() -> checked(context.render(recipient, Escaping.PLAIN), "the recipient"));
         }
-        Map<?, ?> entity = context.scope().get("entity") instanceof Map<?, ?> m ? m : Map.of();
-        if (entity.get("phone") != null || entity.get("contact_id") == null) {
-            return Uni.createFrom().item(() -> checked(entity.get("phone") == null ? null : entity.get("phone").toString(), "the record's phone"));
-        }
-        String contact = entity.get("contact_id").toString();
-        return records.findAll(List.of("contact"), List.of(contact))
-                .map(found -> checked(found.isEmpty() || found.get(0).toJson().get("phone") == null ? null
-                        : found.get(0).toJson().get("phone").toString(), "the phone of its contact " + contact));
+        return ContactPoint.of(context, "phone", records).map(found -> checked(found.value(), found.what()));
     }
 
     private static String checked(String number, String what) {
@@ -151,7 +143,7 @@ public class SendSmsAction implements ActionHandler {
         }
         return sent.map(response -> answered(response, output))
                 .onFailure().recoverWithItem(e -> {
-                    Throwable fault = WebhookAction.classified(e);
+                    Throwable fault = TransientFault.classified(e);
                     String error = "the SMS gateway could not be reached: " + secrets.redact(String.valueOf(e.getMessage()));
                     return fault instanceof TransientFault t ? StepResult.failed(t, error, output) : StepResult.failed(error, output);
                 });

@@ -1,10 +1,15 @@
 package dev.triggerfish.action;
 
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A failure worth trying again soon: a 5xx, 408 or 429 answer, a timeout, a refused or broken
@@ -39,6 +44,27 @@ public final class TransientFault extends RuntimeException {
     /** An answer that asks to be tried again later, with its {@code Retry-After} when it has one. */
     static TransientFault answered(HttpResponse<Buffer> response) {
         return new TransientFault("HTTP " + response.statusCode(), null, response, RetryAfter.parse(response.getHeader("Retry-After")));
+    }
+
+    /**
+     * {@code e} as a transient fault when it, or a cause of it, is a failure of the connection rather
+     * than of the request: refused or unreachable, no answer in time, closed or reset before the answer,
+     * a TLS handshake that failed; else {@code e} itself (a request the client refuses to send, an answer
+     * it cannot read: it would fail the same way again).
+     */
+    static Throwable classified(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isConnectionFailure(t)) {
+                return new TransientFault(e);
+            }
+        }
+        return e;
+    }
+
+    /** Whether {@code t} itself (not its causes) is a failure of the connection. */
+    static boolean isConnectionFailure(Throwable t) {
+        return t instanceof ConnectException || t instanceof TimeoutException || t instanceof HttpClosedException
+                || t instanceof SSLException || t instanceof IOException;
     }
 
     /** The delay the target asked for, if it asked. */

@@ -4,7 +4,6 @@ import dev.triggerfish.support.JsonText;
 import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -18,10 +17,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
-import javax.net.ssl.SSLException;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -223,7 +219,7 @@ public class WebhookAction implements ActionHandler {
                 http.putHeader(WebhookSignature.SIGNATURE, WebhookSignature.sign(call.signing(), call.webhookId(), now, call.payload()));
             }
             return (call.payload() == null ? http.send() : http.sendBuffer(Buffer.buffer(call.payload())))
-                    .onFailure().transform(WebhookAction::classified)
+                    .onFailure().transform(TransientFault::classified)
                     .invoke(response -> {
                         int status = response.statusCode();
                         if (status >= 500 || status == 408) {
@@ -255,21 +251,6 @@ public class WebhookAction implements ActionHandler {
             return StepResult.failed(fault, describe(fault.getCause(), timeoutMs), output);
         }
         return StepResult.failed(describe(e, timeoutMs), output); // not the connection's fault: it would fail the same way again
-    }
-
-    /**
-     * A failure of the connection rather than of the request is transient: refused or unreachable, no
-     * answer in time, closed or reset before the answer, a TLS handshake that failed. Anything else
-     * (a request the client refuses to send, an answer it cannot read) would fail the same way again.
-     */
-    static Throwable classified(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof TimeoutException || t instanceof HttpClosedException
-                    || t instanceof SSLException || t instanceof IOException) {
-                return new TransientFault(e);
-            }
-        }
-        return e;
     }
 
     private static long elapsed(long started) {

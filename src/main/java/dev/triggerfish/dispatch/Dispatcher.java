@@ -88,7 +88,7 @@ public class Dispatcher implements InlineDispatch {
         try {
             events.release(owner).await().atMost(java.time.Duration.ofSeconds(5));
         } catch (RuntimeException e) {
-            org.jboss.logging.Logger.getLogger(Dispatcher.class).warn("could not release claimed events; their leases expire instead", e);
+            LOG.warn("could not release claimed events; their leases expire instead", e);
         }
     }
 

@@ -71,16 +71,16 @@ public class TemplateStore {
                 });
     }
 
-    /** Which of {@code ids} name a stored template of {@code channel}. */
-    public Uni<java.util.Set<Long>> existing(java.util.Collection<Long> ids, MessageTemplate.Channel channel) {
+    /** The channel of each of {@code ids} that names a stored template. */
+    public Uni<Map<Long, MessageTemplate.Channel>> channels(java.util.Collection<Long> ids) {
         if (ids.isEmpty()) {
-            return Uni.createFrom().item(java.util.Set.of());
+            return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery("select id from message_templates where id = any($1) and channel = $2")
-                .execute(Tuple.of(ids.toArray(Long[]::new), channel.wireName()))
+        return pool.preparedQuery("select id, channel from message_templates where id = any($1)")
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
                 .map(rows -> {
-                    java.util.Set<Long> found = new java.util.HashSet<>();
-                    rows.forEach(row -> found.add(row.getLong("id")));
+                    Map<Long, MessageTemplate.Channel> found = new java.util.HashMap<>();
+                    rows.forEach(row -> found.put(row.getLong("id"), MessageTemplate.Channel.fromWireName(row.getString("channel"))));
                     return found;
                 });
     }

@@ -29,16 +29,8 @@ public class TemplateWarnings {
     /** One {@code {"path", "message"}} per action whose {@code template_id} names no template of its channel. */
     public Uni<List<Map<String, Object>>> of(EventTrigger trigger) {
         List<Reference> references = references(trigger.toJson());
-        Uni<List<Map<String, Object>>> warnings = Uni.createFrom().item(new ArrayList<>());
-        for (MessageTemplate.Channel channel : MessageTemplate.Channel.values()) {
-            List<Reference> ofChannel = references.stream().filter(r -> r.channel() == channel).toList();
-            warnings = warnings.flatMap(list -> templates.existing(ofChannel.stream().map(Reference::id).distinct().toList(), channel)
-                    .map(found -> {
-                        ofChannel.stream().filter(r -> !found.contains(r.id())).forEach(r -> list.add(warning(r)));
-                        return list;
-                    }));
-        }
-        return warnings;
+        return templates.channels(references.stream().map(Reference::id).distinct().toList())
+                .map(found -> references.stream().filter(r -> found.get(r.id()) != r.channel()).map(TemplateWarnings::warning).toList());
     }
 
     /** A save answer: the trigger, with {@code warnings} when there is any. */

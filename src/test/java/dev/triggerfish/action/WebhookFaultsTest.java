@@ -26,7 +26,7 @@ class WebhookFaultsTest {
                 new VertxException(new SSLHandshakeException("certificate unknown")),
                 new IOException("Connection reset by peer"));
         for (Throwable e : connection) {
-            TransientFault fault = assertInstanceOf(TransientFault.class, WebhookAction.classified(e), e.toString());
+            TransientFault fault = assertInstanceOf(TransientFault.class, TransientFault.classified(e), e.toString());
             assertSame(e, fault.getCause());
             assertFalse(fault.retryAfter().isPresent());
         }
@@ -36,7 +36,7 @@ class WebhookFaultsTest {
     void aFailureOfTheRequestItselfIsNot() {
         for (Throwable e : List.<Throwable>of(new IllegalArgumentException("invalid header value"), new NullPointerException(),
                 new VertxException("Invalid HTTP response"))) {
-            assertSame(e, WebhookAction.classified(e), e.toString());
+            assertSame(e, TransientFault.classified(e), e.toString());
         }
     }
 }

@@ -15,9 +15,11 @@ build() {
 }
 
 # Starts the service (pid in $SERVICE) and waits until it is ready; BENCH_SERVICE_ENV adds settings,
-# e.g. "TRIGGERFISH_RUNNER_CONCURRENCY=512"; BENCH_JAVA_OPTS replaces -Xmx1g.
+# e.g. "TRIGGERFISH_RUNNER_CONCURRENCY=512"; BENCH_JAVA_OPTS replaces -Xmx1g; BENCH_KEEP_DATA=1 starts on the
+# database the previous start left (a second phase of one benchmark).
 start_service() {
-  rm -rf "$OUT/data"; mkdir -p "$OUT"
+  [ -n "${BENCH_KEEP_DATA:-}" ] || rm -rf "$OUT/data"
+  mkdir -p "$OUT"
   env TRIGGERFISH_DATA_DIR="$OUT/data" TRIGGERFISH_EMBEDDED_POSTGRES_PORT=$PGPORT TRIGGERFISH_API_KEYS=$KEY \
     TRIGGERFISH_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_LEVEL=WARN ${BENCH_SERVICE_ENV:-} \
     java ${BENCH_JAVA_OPTS:--Xmx1g} -jar target/quarkus-app/quarkus-run.jar > "$OUT/service.log" 2>&1 &

@@ -104,6 +104,11 @@ public final class StoreDatabase {
         return pool;
     }
 
+    /** The Vert.x instance of {@link #pool}: clients a test adds (HTTP, mail) run on it, as in the service, where there is one. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     /** The item of {@code uni}, waited for on the test thread (never an event loop). */
     public static <T> T await(Uni<T> uni) {
         return uni.await().atMost(WAIT);

@@ -9,16 +9,19 @@ import dev.triggerfish.template.TemplateStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.MailResult;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.mutiny.ext.mail.MailClient;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code send_email}: a stored template (or the action's own {@code subject} and {@code body}) rendered
@@ -44,6 +47,8 @@ public class SendEmailAction implements ActionHandler {
     UserDirectory users;
     @Inject
     RecordStore records;
+    @Inject
+    EmailConfig config;
     @ConfigProperty(name = "quarkus.mailer.from", defaultValue = "Triggerfish <triggerfish@localhost>")
     String from;
 
@@ -159,12 +164,21 @@ public class SendEmailAction implements ActionHandler {
             output.put("template_id", content.templateId());
         }
         output.put("message_id", messageId);
-        return mail.sendMail(message)
+        return sendWithin(mail, message, config.timeout())
                 .map(result -> {
                     output.put("accepted", result.getRecipients());
                     return StepResult.completed(output);
                 })
                 .onFailure().recoverWithItem(e -> failed(e, output));
+    }
+
+    /**
+     * {@code message} sent, or a {@link TimeoutException} once {@code timeout} has passed without the
+     * server's last answer (a transient fault: the message may go through later).
+     */
+    public static Uni<MailResult> sendWithin(MailClient mail, MailMessage message, Duration timeout) {
+        return mail.sendMail(message).ifNoItem().after(timeout)
+                .failWith(() -> new TimeoutException("no answer from the SMTP server within " + timeout.toMillis() + " ms"));
     }
 
     /**

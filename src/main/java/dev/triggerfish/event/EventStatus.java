@@ -22,6 +22,9 @@ public enum EventStatus {
     /** Statuses an event is stored in: new, or dispatched already when its caller matches it in the same transaction. */
     public static final Set<EventStatus> INITIAL = Collections.unmodifiableSet(EnumSet.of(NEW, DISPATCHED));
 
+    /** Statuses no dispatcher works on any more: the history that retention may remove (HistoryRetention). */
+    public static final Set<EventStatus> SETTLED = Collections.unmodifiableSet(EnumSet.of(DISPATCHED, FAILED));
+
     private static final Map<EventStatus, Set<EventStatus>> ALLOWED = allowed();
 
     private static Map<EventStatus, Set<EventStatus>> allowed() {

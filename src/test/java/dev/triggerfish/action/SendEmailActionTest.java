@@ -32,6 +32,27 @@ class SendEmailActionTest {
         assertFalse(SendEmailAction.failed(new IllegalStateException("a bug"), new HashMap<>()).retryable(), "a bug is not retried");
     }
 
+    /** A server that accepts the connection and never answers (not even its greeting): the send gives up and retries later. */
+    @Test
+    void anSmtpServerThatStopsAnsweringFailsTheSendAsTransientAtItsDeadline() throws Exception {
+        io.vertx.mutiny.core.Vertx vertx = io.vertx.mutiny.core.Vertx.vertx();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            io.vertx.mutiny.ext.mail.MailClient mail = io.vertx.mutiny.ext.mail.MailClient.create(vertx,
+                    new io.vertx.ext.mail.MailConfig().setHostname("127.0.0.1").setPort(silent.getLocalPort()));
+            io.vertx.ext.mail.MailMessage message = new io.vertx.ext.mail.MailMessage().setFrom("a@crm.example.com")
+                    .setTo("b@crm.example.com").setSubject("hello").setText("hello");
+            Throwable failure = SendEmailAction.sendWithin(mail, message, java.time.Duration.ofMillis(300))
+                    .onItem().transform(result -> (Throwable) null).onFailure().recoverWithItem(e -> e)
+                    .await().atMost(java.time.Duration.ofSeconds(10));
+            assertTrue(failure instanceof java.util.concurrent.TimeoutException, String.valueOf(failure));
+            StepResult step = SendEmailAction.failed(failure, new HashMap<>());
+            assertTrue(step.retryable(), "a server that went silent may answer later");
+            assertTrue(step.error().contains("could not be reached"), step.error());
+        } finally {
+            vertx.closeAndAwait();
+        }
+    }
+
     @Test
     void theMessageIdIsTheSameForEveryAttemptOfAStep() {
         assertEquals("<triggerfish.42.1@crm.example.com>", SendEmailAction.messageId(42, 1, "crm.example.com"));

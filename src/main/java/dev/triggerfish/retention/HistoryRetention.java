@@ -1,0 +1,66 @@
+package dev.triggerfish.retention;
+
+import dev.triggerfish.event.EventStatus;
+import dev.triggerfish.execution.ExecutionStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+
+/**
+ * Removes history past its age, one batch per statement (each statement is its own transaction, so it
+ * holds the locks of one batch only). Executions go first, with their steps in the same statement (the
+ * steps have no foreign key: V5); an event goes once none of its executions is left, so no execution
+ * ever points at an event that is gone. Rows the engine still works on are never candidates: executions
+ * that have not ended, events still new or being dispatched. {@code FOR UPDATE SKIP LOCKED} lets several
+ * replicas sweep at once, and steps aside from a row a replay or redispatch is changing right now.
+ */
+@ApplicationScoped
+public class HistoryRetention {
+    private static final String EXECUTIONS = """
+            with old as (
+                select id from trigger_executions
+                where created_at < now() - make_interval(secs => $1) and status = any($2)
+                order by id limit $3
+                for update skip locked),
+            steps as (delete from execution_steps where execution_id in (select id from old)),
+            gone as (delete from trigger_executions where id in (select id from old) returning 1)
+            select count(*) as n from gone""";
+
+    private static final String EVENTS = """
+            with old as (
+                select id from events e
+                where created_at < now() - make_interval(secs => $1) and status = any($2)
+                  and not exists (select 1 from trigger_executions x where x.event_id = e.id)
+                order by id limit $3
+                for update skip locked),
+            gone as (delete from events where id in (select id from old) returning 1)
+            select count(*) as n from gone""";
+
+    private static final String[] ENDED = ExecutionStatus.wireNames(ExecutionStatus.ENDED);
+    private static final String[] SETTLED = EventStatus.SETTLED.stream().map(EventStatus::wireName).toArray(String[]::new);
+
+    private final Pool pool;
+
+    public HistoryRetention(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Removes up to {@code batch} ended executions older than {@code maxAge}, with their steps; answers how many. */
+    public Uni<Integer> removeExecutions(Duration maxAge, int batch) {
+        return remove(EXECUTIONS, maxAge, ENDED, batch);
+    }
+
+    /** Removes up to {@code batch} dispatched or failed events older than {@code maxAge} that no execution refers to. */
+    public Uni<Integer> removeEvents(Duration maxAge, int batch) {
+        return remove(EVENTS, maxAge, SETTLED, batch);
+    }
+
+    private Uni<Integer> remove(String sql, Duration maxAge, String[] statuses, int batch) {
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(maxAge.toMillis() / 1000.0, statuses, batch))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+}

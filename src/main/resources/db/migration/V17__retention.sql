@@ -1,0 +1,7 @@
+-- retention: history is removed by age in small batches (HistoryRetention). An event is removed only once
+-- none of its executions is left, which asks "the executions of this event" for every candidate: the unique
+-- key of V1 led with trigger_id and could not answer that without a scan. The same key with event_id first
+-- answers it, still enforces one execution per (trigger, event) (ON CONFLICT (trigger_id, event_id) infers
+-- it: the columns are a set), and appends at the index's right edge as event ids grow.
+alter table trigger_executions drop constraint trigger_executions_once;
+alter table trigger_executions add constraint trigger_executions_once unique (event_id, trigger_id);

@@ -1,0 +1,170 @@
+package dev.triggerfish.retention;
+
+import dev.triggerfish.StoreDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.triggerfish.StoreDatabase.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Retention against real tables: what is past its age and done with goes, with its steps; what the engine
+ * still works on, what is young, and an old event that a young execution still refers to stay.
+ */
+class HistoryRetentionTest {
+    static final Duration MAX_AGE = Duration.ofDays(30);
+    static final String OLD = "now() - interval '31 days'";
+    static final String YOUNG = "now() - interval '29 days'";
+
+    final StoreDatabase db = StoreDatabase.shared();
+    final HistoryRetention retention = new HistoryRetention(db.pool());
+    long nextTrigger = 1;
+
+    @BeforeEach
+    void empty() {
+        db.clear();
+    }
+
+    @Test
+    void anOldEndedExecutionGoesWithItsStepsAndThenItsEvent() {
+        long event = event("dispatched", OLD);
+        List<Long> ended = new ArrayList<>();
+        for (String status : List.of("completed", "failed", "skipped", "rate_limited", "cancelled")) {
+            ended.add(execution(event, status, OLD));
+        }
+        ended.forEach(id -> step(id, 0));
+
+        assertEquals(0, await(retention.removeEvents(MAX_AGE, 100)), "an event goes only once its executions are gone");
+        assertEquals(5, await(retention.removeExecutions(MAX_AGE, 100)));
+        assertEquals(0, count("trigger_executions"));
+        assertEquals(0, count("execution_steps"), "the steps go with their execution");
+        assertEquals(1, await(retention.removeEvents(MAX_AGE, 100)));
+        assertEquals(0, count("events"));
+    }
+
+    @Test
+    void whatTheEngineStillWorksOnStaysWhateverItsAge() {
+        long event = event("dispatched", OLD);
+        long pending = execution(event, "pending", OLD);
+        long scheduled = execution(event, "scheduled", OLD);
+        long retrying = execution(event, "retrying", OLD);
+        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, claimed_by, lease_until, created_at)"
+                + " values ($1, 1, $2, 'running', 'replica-a', now() + interval '15 seconds', now() - interval '31 days')", nextTrigger++, event);
+        step(retrying, 0);
+        event("new", OLD);
+        event("dispatching", OLD);
+
+        assertEquals(0, await(retention.removeExecutions(MAX_AGE, 100)));
+        assertEquals(0, await(retention.removeEvents(MAX_AGE, 100)));
+        assertEquals(4, count("trigger_executions"));
+        assertEquals(1, count("execution_steps"));
+        assertEquals(3, count("events"));
+        assertEquals(List.of(pending, scheduled, retrying), ids("select id from trigger_executions where status <> 'running' order by id"));
+    }
+
+    @Test
+    void youngHistoryStaysAndSoDoesTheOldEventAYoungExecutionRefersTo() {
+        long lateDispatched = event("dispatched", OLD);
+        execution(lateDispatched, "completed", YOUNG);
+        long young = event("failed", YOUNG);
+        execution(young, "failed", YOUNG);
+
+        assertEquals(0, await(retention.removeExecutions(MAX_AGE, 100)));
+        assertEquals(0, await(retention.removeEvents(MAX_AGE, 100)));
+        assertEquals(2, count("trigger_executions"));
+        assertEquals(List.of(lateDispatched, young), ids("select id from events order by id"));
+    }
+
+    @Test
+    void anOldFailedEventWithNoExecutionGoes() {
+        event("failed", OLD);
+        event("dispatched", OLD);
+        assertEquals(2, await(retention.removeEvents(MAX_AGE, 100)));
+    }
+
+    @Test
+    void aBatchRemovesAtMostItsSizeOldestFirst() {
+        long event = event("dispatched", OLD);
+        List<Long> old = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            old.add(execution(event, "completed", OLD));
+        }
+        assertEquals(2, await(retention.removeExecutions(MAX_AGE, 2)));
+        assertEquals(old.subList(2, 5), ids("select id from trigger_executions order by id"));
+        assertEquals(2, await(retention.removeExecutions(MAX_AGE, 2)));
+        assertEquals(1, await(retention.removeExecutions(MAX_AGE, 2)));
+        assertEquals(0, await(retention.removeExecutions(MAX_AGE, 2)));
+    }
+
+    @Test
+    void aSweepDrainsBatchesUpToItsBoundAndCountsWhatItRemoved() {
+        for (int e = 0; e < 3; e++) {
+            long event = event("dispatched", OLD);
+            for (int i = 0; i < 2; i++) {
+                execution(event, "completed", OLD);
+            }
+        }
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        RetentionSweep sweep = new RetentionSweep(retention, config(2, 2), meters);
+
+        assertEquals(new RetentionSweep.Removed(4, 2), await(sweep.sweep()), "two batches of two executions, then the two events left without one");
+        assertEquals(new RetentionSweep.Removed(2, 1), await(sweep.sweep()));
+        assertEquals(new RetentionSweep.Removed(0, 0), await(sweep.sweep()));
+        assertEquals(6.0, meters.get("triggerfish.retention.removed").tag("table", "trigger_executions").counter().count());
+        assertEquals(3.0, meters.get("triggerfish.retention.removed").tag("table", "events").counter().count());
+    }
+
+    long event(String status, String createdAt) {
+        return db.row("insert into events (kind, entity_type, entity_id, source, status, created_at) values ('updated', 'contact', '1', 'api', $1, "
+                + createdAt + ") returning id", status).getLong("id");
+    }
+
+    long execution(long event, String status, String createdAt) {
+        return db.row("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at) values ($1, 1, $2, $3, "
+                + createdAt + ") returning id", nextTrigger++, event, status).getLong("id");
+    }
+
+    void step(long execution, int index) {
+        db.sql("insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key) values ($1, $2, 'webhook', 'completed', 'k')",
+                execution, index);
+    }
+
+    long count(String table) {
+        return db.row("select count(*) as n from " + table).getLong("n");
+    }
+
+    List<Long> ids(String sql) {
+        List<Long> out = new ArrayList<>();
+        db.sql(sql).forEach(row -> out.add(row.getLong("id")));
+        return out;
+    }
+
+    static RetentionConfig config(int batchSize, int maxBatches) {
+        return new RetentionConfig() {
+            public boolean enabled() {
+                return true;
+            }
+
+            public Duration maxAge() {
+                return MAX_AGE;
+            }
+
+            public Duration interval() {
+                return Duration.ofMinutes(1);
+            }
+
+            public int batchSize() {
+                return batchSize;
+            }
+
+            public int maxBatches() {
+                return maxBatches;
+            }
+        };
+    }
+}

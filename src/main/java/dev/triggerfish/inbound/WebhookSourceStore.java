@@ -19,7 +19,7 @@ import java.util.Map;
 
 /** The {@code webhook_sources} table: each change one transaction with its audit entry. */
 @ApplicationScoped
-public class WebhookSourceStore {
+public class WebhookSourceStore implements dev.triggerfish.trigger.WebhookSourceNames {
     private static final String COLUMNS = "name, description, verification, signing_secret, previous_secret, shared_secret_header,"
             + " record::text as record, version, created_at, updated_at";
 
@@ -55,6 +55,11 @@ public class WebhookSourceStore {
     public Uni<WebhookSource> find(String name) {
         return pool.preparedQuery("select " + COLUMNS + " from webhook_sources where name = $1").execute(Tuple.of(name))
                 .map(rows -> rows.rowCount() == 0 ? null : read(rows.iterator().next()));
+    }
+
+    @Override
+    public Uni<Boolean> exists(String name) {
+        return find(name).map(java.util.Objects::nonNull);
     }
 
     public Uni<WebhookSource> get(String name) {

@@ -279,15 +279,25 @@ class InboundWebhookTest extends EndToEnd {
     void aWebhookSourceOnATriggerRestrictsItToThatSource() {
         String mine = source("mine", "\"secret\": \"inbound_signing\"");
         String other = source("other", "\"secret\": \"inbound_signing\"");
-        int trigger = trigger("""
+        JsonPath saved = api().body("""
                 {"name": "mine only", "trigger_type": "webhook", "webhook_source": "%s",
                  "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"n": "{{event.payload.n}}"}}]}}"""
-                .formatted(mine, sink.url("/restricted/" + mine)));
+                .formatted(mine, sink.url("/restricted/" + mine))).post("/api/event-triggers").then().statusCode(201).extract().jsonPath();
+        int trigger = saved.getInt("id");
+        triggers.add(trigger);
+        assertNull(saved.get("warnings"), "a trigger naming an existing source is saved without warnings");
         assertEquals(mine, api().get("/api/event-triggers/" + trigger).then().statusCode(200).extract().path("webhook_source"));
         deliver(other, "msg_" + uid(), "{\"n\": 1}").then().statusCode(202);
         deliver(mine, "msg_" + uid(), "{\"n\": 2}").then().statusCode(202);
         awaitFinished(trigger, 1);
         assertEquals(List.of("{\"n\":\"2\"}"), sink.at("/restricted/" + mine).stream().map(r -> r.body().replace(" ", "")).toList());
+        // a source that does not exist (yet) is saved with a warning: such a trigger hears nothing
+        JsonPath typo = api().body("""
+                {"name": "typo", "trigger_type": "webhook", "webhook_source": "no-such-source",
+                 "action_configuration": {"actions": [{"type": "add_tag", "tag": "x"}]}}""")
+                .post("/api/event-triggers").then().statusCode(201).extract().jsonPath();
+        triggers.add(typo.getInt("id"));
+        assertEquals("webhook_source", typo.getString("warnings[0].path"));
         // only webhook triggers take a source, and it must be a source's name
         api().body("{\"name\": \"x\", \"trigger_type\": \"manual\", \"webhook_source\": \"" + mine + "\","
                         + " \"action_configuration\": {\"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}}")

@@ -89,7 +89,7 @@ public record RecordRule(String modelType, String modelKey, String typeField, St
         String idField = path(map, "id_field", DEFAULT.idField, check);
         Map<String, String> lookup = new LinkedHashMap<>();
         Object rawLookup = map.get("lookup");
-        if (rawLookup instanceof Map<?, ?> l && !l.isEmpty() && l.size() <= 5) {
+        if (rawLookup instanceof Map<?, ?> l && l.size() <= 5) {
             l.forEach((attribute, payloadPath) -> {
                 if (!(attribute instanceof String a) || !a.matches("[A-Za-z_][A-Za-z0-9_]{0,99}")) {
                     check.error("lookup." + attribute, "must name a record attribute (letters, digits, _)");
@@ -100,7 +100,7 @@ public record RecordRule(String modelType, String modelKey, String typeField, St
                 }
             });
         } else if (rawLookup != null) {
-            check.error("lookup", "must be an object of 1 to 5 entries: record attribute -> payload path, e.g. {\"email\": \"email\"}");
+            check.error("lookup", "must be an object of at most 5 entries: record attribute -> payload path, e.g. {\"email\": \"email\"}");
         }
         if (!lookup.isEmpty() && modelKey == null) {
             check.error("model_type", "is required with lookup: the type of the records looked up");

@@ -35,7 +35,8 @@ public record WebhookSource(String name, String description, Verification verifi
     private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,100}");
     private static final Set<String> FIELDS = Set.of("name", "description", "verification", "secret", "previous_secret",
             "shared_secret_header", "record");
-    private static final Set<String> READ_ONLY = Set.of("version", "created_at", "updated_at");
+    /** Written by the server: accepted in a body (a source read back and sent again) and ignored. */
+    private static final Set<String> READ_ONLY = Set.of("url", "version", "created_at", "updated_at");
 
     /** How a source's deliveries prove who sent them. */
     public enum Verification {

@@ -337,4 +337,45 @@ class InboundWebhookTest extends EndToEnd {
                 .contains(signing.substring(6)));
         api().body("{\"name\": \"" + source + "\", \"secret\": \"inbound_signing\"}").post("/api/webhook-sources").then().statusCode(409);
     }
+
+    @Test
+    void concurrentDeliveriesCreateOneRecordAndOneEventPerWebhookId() throws Exception {
+        String source = source("race", """
+                "secret": "inbound_signing",
+                "record": {"model_type": "Contact", "lookup": {"email": "email"}, "when_missing": "create"}""");
+        String email = "race-" + uid() + "@example.com";
+        String body = "{\"email\": \"" + email + "\"}";
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            // eight deliveries about one new email, each its own message: one contact is created, the others find it
+            List<java.util.concurrent.Future<JsonPath>> distinct = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String id = "msg_" + uid();
+                distinct.add(senders.submit(() -> deliver(source, id, body).then().statusCode(202).extract().jsonPath()));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<JsonPath> answer : distinct) {
+                ids.add(answer.get().getString("record.id"));
+            }
+            assertEquals(1, ids.size(), "one contact for one email: " + ids);
+            assertEquals(1, sql("select count(*) from crm_records where type = 'contact' and attributes->>'email' = $1", email)
+                    .iterator().next().getLong(0));
+
+            // eight copies of one message at once: one event, one 202, the rest answered as resends
+            String id = "msg_" + uid();
+            List<java.util.concurrent.Future<Integer>> copies = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                copies.add(senders.submit(() -> deliver(source, id, body).statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (java.util.concurrent.Future<Integer> status : copies) {
+                statuses.add(status.get());
+            }
+            statuses.sort(null);
+            assertEquals(List.of(200, 200, 200, 200, 200, 200, 200, 202), statuses);
+            assertEquals(9, webhookEvents(source));
+        } finally {
+            senders.shutdownNow();
+        }
+    }
 }

@@ -7,6 +7,7 @@ import dev.triggerfish.event.EventIntake;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
 import dev.triggerfish.inbound.InboundRefused.Reason;
+import dev.triggerfish.support.FieldError;
 import dev.triggerfish.support.JsonText;
 import dev.triggerfish.support.NotFound;
 import dev.triggerfish.template.Secrets;
@@ -100,17 +101,21 @@ public class InboundWebhooks {
         long max = config.maxPayloadSize().asLongValue();
         if (body.length > max) {
             throw new ApiProblem(413, "Content too large", "$ the payload is " + body.length + " bytes (at most " + max
-                    + ", triggerfish.inbound.max-payload-size)", List.of(new dev.triggerfish.support.FieldError("$",
+                    + ", triggerfish.inbound.max-payload-size)", List.of(new FieldError("$",
                     "the payload is " + body.length + " bytes (at most " + max + ")")));
         }
         String webhookId;
         try {
             webhookId = InboundVerification.verify(source, secretValues(source), header, body, Instant.now(), config.tolerance());
+        } catch (IllegalArgumentException badKey) {
+            // the configured value changed since the source was saved and is no signing secret any more
+            LOG.warnf("webhook source %s: its secret is not a signing secret (%s): its deliveries are refused", source.name(), badKey.getMessage());
+            throw notConfigured(source);
         } catch (InboundRefused refused) {
             refusedCount(source.name(), refused.reason());
             LOG.debugf("webhook to source %s refused: %s (%s)", source.name(), refused.reason().tag(), refused.getMessage());
             throw new ApiProblem(401, "Unauthorized", refused.header() + " " + refused.getMessage(),
-                    List.of(new dev.triggerfish.support.FieldError(refused.header(), refused.getMessage())));
+                    List.of(new FieldError(refused.header(), refused.getMessage())));
         }
         intake.refuseIfOverloaded();
         return new Verified(source, webhookId, body);
@@ -127,10 +132,14 @@ public class InboundWebhooks {
         }
         if (values.isEmpty()) {
             LOG.warnf("webhook source %s names secret %s, which is not configured: its deliveries are refused", source.name(), source.secret());
-            throw new ApiProblem(503, "Source not configured", "the secret of webhook source '" + source.name()
-                    + "' is not configured on this server; nothing was stored");
+            throw notConfigured(source);
         }
         return values;
+    }
+
+    private static ApiProblem notConfigured(WebhookSource source) {
+        return new ApiProblem(503, "Source not configured", "the secret of webhook source '" + source.name()
+                + "' is not configured on this server; nothing was stored");
     }
 
     /** The body read as strictly as every request body of the API (a refusal is a 400 naming where): one JSON object. */
@@ -183,7 +192,7 @@ public class InboundWebhooks {
                     if (!rows.iterator().next().getBoolean("same")) {
                         refusedCount(delivery.source().name(), Reason.REUSED_ID);
                         throw new ApiProblem(409, "Conflict", "webhook-id '" + delivery.webhookId() + "' was already received with another payload"
-                                + " (event " + eventId + "): a webhook-id names one message", List.of(new dev.triggerfish.support.FieldError(
+                                + " (event " + eventId + "): a webhook-id names one message", List.of(new FieldError(
                                 "webhook-id", "was already received with another payload")));
                     }
                     receivedCount(delivery.source().name(), "duplicate");

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Inbound webhook benchmark (issue 11): N Standard Webhooks deliveries, each signed over its exact
  * bytes, POSTed to a running Triggerfish with C in flight; prints deliveries/s to a durable 202 and
  * the p50/p99 time to that answer. Each payload is a "Marketing Qualified Lead" (score 92) about a
- * contact looked up by email. Args: baseUrl source whsecSecret n concurrency
+ * contact looked up by email. With an API key as a sixth argument, the same payloads are then POSTed
+ * as custom events to /api/events (no signature, no record lookup) with the same concurrency, for the
+ * intake path's own figure in the same run. Args: baseUrl source whsecSecret n concurrency [apiKey]
  */
 public class InboundBench {
     public static void main(String[] args) throws Exception {
@@ -33,13 +35,29 @@ public class InboundBench {
         Arrays.sort(latencies);
         System.out.printf("deliveries %d (202: %d, other: %d) in %.2f s: %.0f deliveries/s; time to 202 p50 %.1f ms, p99 %.1f ms%n",
                 n, accepted.get(), failed, seconds, n / seconds, latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6);
+        if (args.length > 5) {
+            long[] events = new long[n];
+            AtomicInteger stored = new AtomicInteger();
+            long begin = System.nanoTime();
+            int refused = run(client, args[0] + "/api/events", null, args[5], n, concurrency, "event-", events, stored);
+            double took = (System.nanoTime() - begin) / 1e9;
+            Arrays.sort(events);
+            System.out.printf("same payloads as POST /api/events: %d (202: %d, other: %d) in %.2f s: %.0f events/s; time to 202 p50 %.1f ms,"
+                    + " p99 %.1f ms%n", n, stored.get(), refused, took, n / took, events[n / 2] / 1e6, events[(int) (n * 0.99)] / 1e6);
+        }
     }
 
     static int run(HttpClient client, String url, byte[] key, int n, int concurrency, String prefix) throws Exception {
-        return run(client, url, key, n, concurrency, prefix, new long[n], new AtomicInteger());
+        return run(client, url, key, null, n, concurrency, prefix, new long[n], new AtomicInteger());
     }
 
     static int run(HttpClient client, String url, byte[] key, int n, int concurrency, String prefix, long[] latencies,
+                   AtomicInteger accepted) throws Exception {
+        return run(client, url, key, null, n, concurrency, prefix, latencies, accepted);
+    }
+
+    /** Signed deliveries with {@code key}, or (with {@code apiKey}) the same payloads as custom events. */
+    static int run(HttpClient client, String url, byte[] key, String apiKey, int n, int concurrency, String prefix, long[] latencies,
                    AtomicInteger accepted) throws Exception {
         Semaphore inFlight = new Semaphore(concurrency);
         AtomicInteger failed = new AtomicInteger();
@@ -50,10 +68,15 @@ public class InboundBench {
             String id = "msg_" + prefix + run + "_" + i;
             String body = "{\"email\": \"lead" + (i % 1000) + "@example.com\", \"score\": 92, \"source\": \"marketing_automation\"}";
             long now = System.currentTimeMillis() / 1000;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json").header("webhook-id", id).header("webhook-timestamp", Long.toString(now))
-                    .header("webhook-signature", "v1," + sign(key, id + "." + now + "." + body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+            if (apiKey != null) {
+                builder.header("Authorization", "Bearer " + apiKey);
+                body = "{\"event\": \"lead.scored\", \"entity_type\": \"Contact\", \"event_id\": \"" + id + "\", \"record\": " + body + "}";
+            } else {
+                builder.header("webhook-id", id).header("webhook-timestamp", Long.toString(now))
+                        .header("webhook-signature", "v1," + sign(key, id + "." + now + "." + body));
+            }
+            HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
             int index = i;
             long sent = System.nanoTime();
             all[i] = client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {

@@ -175,7 +175,8 @@ public class InboundWebhooks {
         context.put("webhook_source", delivery.source().name());
         context.put("webhook_id", delivery.webhookId());
         context.put("record", record.how());
-        String clientId = delivery.webhookId() == null ? null : "webhook:" + delivery.source().name() + ":" + delivery.webhookId();
+        String clientId = delivery.webhookId() == null ? null
+                : NewEvent.WEBHOOK_ID_PREFIX + delivery.source().name() + ":" + delivery.webhookId();
         return new NewEvent(KIND, record.type(), record.id(), null, delivery.payload(), null, context, SOURCE, 0, null, clientId);
     }
 

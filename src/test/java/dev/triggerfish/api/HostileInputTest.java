@@ -132,6 +132,8 @@ class HostileInputTest {
                 Arguments.of("POST /api/events", "{\"event\": \"created\", \"entity_type\": \"" + TYPE + "\", \"entity_id\": 1e19, \"record\": {}}", "entity_id"),
                 Arguments.of("POST /api/events", "{\"event\": \"created\", \"entity_type\": \"Robert'); DROP TABLE events;--\", \"record\": {}}", "entity_type"),
                 Arguments.of("POST /api/events", "[{\"event\": \"created\", \"entity_type\": \"" + TYPE + "\", \"record\": {}}, 7]", "[1]"),
+                Arguments.of("POST /api/events", "{\"event\": \"lead.scored\", \"entity_type\": \"" + TYPE + "\", \"record\": {},"
+                        + " \"event_id\": \"webhook:marketing:msg_1\"}", "event_id"),
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"roles\": \"admin\"}", "roles"),
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"active\": \"yes\"}", "active"),
                 Arguments.of("POST /api/users", "{\"name\": \"no id\"}", "id"),

@@ -11,8 +11,6 @@ import dev.triggerfish.support.FieldError;
 import dev.triggerfish.support.JsonText;
 import dev.triggerfish.support.NotFound;
 import dev.triggerfish.template.Secrets;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -45,18 +43,18 @@ public class InboundWebhooks {
     private final EventIntake intake;
     private final Secrets secrets;
     private final Pool pool;
-    private final MeterRegistry meters;
+    private final WebhookCounters counters;
     private final ObjectMapper json;
     private final InboundConfig config;
 
     public InboundWebhooks(WebhookSourceStore sources, WebhookRecords records, EventIntake intake, Secrets secrets, Pool pool,
-                           MeterRegistry meters, StrictJson json, InboundConfig config) {
+                           WebhookCounters counters, StrictJson json, InboundConfig config) {
         this.sources = sources;
         this.records = records;
         this.intake = intake;
         this.secrets = secrets;
         this.pool = pool;
-        this.meters = meters;
+        this.counters = counters;
         this.json = json.getContext(Object.class);
         this.config = config;
     }
@@ -112,7 +110,7 @@ public class InboundWebhooks {
             LOG.warnf("webhook source %s: its secret is not a signing secret (%s): its deliveries are refused", source.name(), badKey.getMessage());
             throw notConfigured(source);
         } catch (InboundRefused refused) {
-            refusedCount(source.name(), refused.reason());
+            counters.refused(source.name(), refused.reason());
             LOG.debugf("webhook to source %s refused: %s (%s)", source.name(), refused.reason().tag(), refused.getMessage());
             throw new ApiProblem(401, "Unauthorized", refused.header() + " " + refused.getMessage(),
                     List.of(new FieldError(refused.header(), refused.getMessage())));
@@ -181,7 +179,7 @@ public class InboundWebhooks {
     }
 
     private Received accepted(Delivery delivery, EventStore.Appended appended, WebhookRecords.Concerned record) {
-        receivedCount(delivery.source().name(), "accepted");
+        counters.received(delivery.source().name(), "accepted");
         return new Received(appended.id(), false, delivery.webhookId(), record);
     }
 
@@ -191,25 +189,13 @@ public class InboundWebhooks {
                 .execute(Tuple.of(eventId, JsonText.write(delivery.payload())))
                 .map(rows -> {
                     if (!rows.iterator().next().getBoolean("same")) {
-                        refusedCount(delivery.source().name(), Reason.REUSED_ID);
+                        counters.refused(delivery.source().name(), Reason.REUSED_ID);
                         throw new ApiProblem(409, "Conflict", "webhook-id '" + delivery.webhookId() + "' was already received with another payload"
                                 + " (event " + eventId + "): a webhook-id names one message", List.of(new FieldError(
                                 "webhook-id", "was already received with another payload")));
                     }
-                    receivedCount(delivery.source().name(), "duplicate");
+                    counters.received(delivery.source().name(), "duplicate");
                     return new Received(eventId, true, delivery.webhookId(), null);
                 });
-    }
-
-    private void refusedCount(String source, Reason reason) {
-        Counter.builder("triggerfish.webhooks.refused").tag("source", source).tag("reason", reason.tag())
-                .description("inbound webhooks refused: missing headers, stale timestamp, bad signature or shared secret, reused id")
-                .register(meters).increment();
-    }
-
-    private void receivedCount(String source, String outcome) {
-        Counter.builder("triggerfish.webhooks.received").tag("source", source).tag("outcome", outcome)
-                .description("inbound webhooks received: accepted (a new event) or duplicate (a resend of a stored webhook-id)")
-                .register(meters).increment();
     }
 }

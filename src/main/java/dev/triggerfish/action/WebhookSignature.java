@@ -34,8 +34,18 @@ public final class WebhookSignature {
 
     /** Why a signature does not verify. Its message never holds a secret. */
     public static final class Invalid extends Exception {
-        Invalid(String message) {
+        /** What was wrong: a header missing or malformed, a timestamp outside the tolerance, or no matching signature. */
+        public enum Why { MISSING, TIMESTAMP, SIGNATURE }
+
+        private final Why why;
+
+        Invalid(Why why, String message) {
             super(message);
+            this.why = why;
+        }
+
+        public Why why() {
+            return why;
         }
     }
 
@@ -84,20 +94,29 @@ public final class WebhookSignature {
     /** Checks a received webhook: its headers' values, its body as received, against the space-separated {@code secrets}. */
     public static void check(String secrets, String id, String timestamp, String body, String signatureHeader,
                              Instant now, Duration tolerance) throws Invalid {
+        check(keys(secrets), id, timestamp, (body == null ? "" : body).getBytes(StandardCharsets.UTF_8), signatureHeader, now, tolerance);
+    }
+
+    /** Checks a received webhook whose body is {@code body}, the bytes as received, against any of {@code keys}. */
+    public static void check(List<byte[]> keys, String id, String timestamp, byte[] body, String signatureHeader,
+                             Instant now, Duration tolerance) throws Invalid {
         if (id == null || id.isEmpty() || timestamp == null || signatureHeader == null) {
-            throw new Invalid("missing " + ID + ", " + TIMESTAMP + " or " + SIGNATURE);
+            throw new Invalid(Invalid.Why.MISSING, "missing " + ID + ", " + TIMESTAMP + " or " + SIGNATURE);
+        }
+        if (id.indexOf('.') >= 0) {
+            throw new Invalid(Invalid.Why.MISSING, ID + " must not contain '.'");
         }
         long seconds;
         try {
             seconds = Long.parseLong(timestamp.trim());
         } catch (NumberFormatException e) {
-            throw new Invalid(TIMESTAMP + " is not a number of seconds");
+            throw new Invalid(Invalid.Why.MISSING, TIMESTAMP + " is not a number of seconds");
         }
         if (Math.abs(now.getEpochSecond() - seconds) > tolerance.toSeconds()) {
-            throw new Invalid(TIMESTAMP + " is more than " + tolerance.toSeconds() + " s away from now");
+            throw new Invalid(Invalid.Why.TIMESTAMP, TIMESTAMP + " is more than " + tolerance.toSeconds() + " s away from now");
         }
         List<byte[]> expected = new ArrayList<>();
-        for (byte[] key : keys(secrets)) {
+        for (byte[] key : keys) {
             expected.add(signature(key, id, seconds, body).getBytes(StandardCharsets.US_ASCII));
         }
         for (String entry : signatureHeader.trim().split("\\s+")) {
@@ -111,17 +130,22 @@ public final class WebhookSignature {
                 }
             }
         }
-        throw new Invalid("no signature matches");
+        throw new Invalid(Invalid.Why.SIGNATURE, "no signature matches");
     }
 
     private static String signature(byte[] key, String id, long timestamp, String body) {
+        return signature(key, id, timestamp, (body == null ? "" : body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String signature(byte[] key, String id, long timestamp, byte[] body) {
         if (id.indexOf('.') >= 0) {
             throw new IllegalArgumentException("a webhook id must not contain '.'");
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal((id + "." + timestamp + "." + (body == null ? "" : body)).getBytes(StandardCharsets.UTF_8));
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal(body);
             return Base64.getEncoder().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);

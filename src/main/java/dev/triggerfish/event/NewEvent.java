@@ -16,6 +16,8 @@ import java.util.Map;
 public record NewEvent(String kind, String entityType, String entityId, Map<String, Object> oldState,
                        Map<String, Object> newState, Map<String, Object> changes, Map<String, Object> context,
                        String source, int chainDepth, Long originTriggerId, String clientEventId) {
+    /** The {@code clientEventId} prefix of inbound webhooks ({@code webhook:<source>:<webhook-id>}), refused in API events. */
+    public static final String WEBHOOK_ID_PREFIX = "webhook:";
 
     public static NewEvent change(String kind, String entityType, String entityId, Map<String, Object> oldState,
                                   Map<String, Object> newState, String source, int chainDepth, Long originTriggerId) {

@@ -86,6 +86,9 @@ public class TemplateScope {
             e.put("source", event.source());
             e.put("previous", event.oldState());
             e.put("context", event.context());
+            if ("webhook".equals(event.source())) {
+                e.put("payload", event.newState()); // an inbound webhook's payload, for the steps after one that changed the record
+            }
             scope.put("event", e);
             scope.put("context", event.context() == null ? Map.of() : event.context());
         }

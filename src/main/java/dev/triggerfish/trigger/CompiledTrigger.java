@@ -13,7 +13,7 @@ import java.util.Map;
  * state), {@code webhook} → any other event kind; {@code time_based} and {@code manual} are started by
  * the scheduler and the API, never by an event.
  */
-public record CompiledTrigger(long id, int version, TriggerType type, String modelKey, CompiledCondition condition) {
+public record CompiledTrigger(long id, int version, TriggerType type, String modelKey, CompiledCondition condition, String webhookSource) {
     public static final String CREATED = "created";
     public static final String UPDATED = "updated";
     public static final String DELETED = "deleted";
@@ -22,9 +22,23 @@ public record CompiledTrigger(long id, int version, TriggerType type, String mod
     private static final List<TriggerType> ON_DELETE = List.of(TriggerType.MODEL_DELETED);
     private static final List<TriggerType> ON_OTHER = List.of(TriggerType.WEBHOOK);
 
+    /** A trigger that hears every source. */
+    public CompiledTrigger(long id, int version, TriggerType type, String modelKey, CompiledCondition condition) {
+        this(id, version, type, modelKey, condition, null);
+    }
+
     public static CompiledTrigger of(EventTrigger trigger) {
         return new CompiledTrigger(trigger.id, trigger.version, TriggerType.fromWireName(trigger.triggerType), trigger.modelKey,
-                CompiledCondition.compile(trigger.definition.get("trigger_conditions"), "trigger_conditions"));
+                CompiledCondition.compile(trigger.definition.get("trigger_conditions"), "trigger_conditions"),
+                trigger.definition.get(TriggerDefinition.WEBHOOK_SOURCE) instanceof String s ? s : null);
+    }
+
+    /**
+     * Whether an event from inbound webhook source {@code source} (null: not an inbound webhook) may
+     * fire this trigger: a {@code webhook_source} restricts a webhook trigger to that one source.
+     */
+    public boolean hears(String source) {
+        return webhookSource == null || webhookSource.equals(source);
     }
 
     /** The trigger types that an event of this kind can fire. */

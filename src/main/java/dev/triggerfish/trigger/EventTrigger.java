@@ -79,6 +79,9 @@ public class EventTrigger extends PanacheEntityBase {
         json.put("action_configuration", d.actionConfiguration());
         json.put("rate_limiting", d.rateLimiting());
         json.put("retry_configuration", d.retryConfiguration());
+        if (d.webhookSource() != null) {
+            json.put(TriggerDefinition.WEBHOOK_SOURCE, d.webhookSource());
+        }
         definition = json;
         isActive = d.isActive();
         debugMode = d.debugMode();
@@ -108,6 +111,9 @@ public class EventTrigger extends PanacheEntityBase {
         json.put("delay_minutes", delayMinutes);
         json.put("is_active", isActive);
         json.put("debug_mode", debugMode);
+        if (definition.get(TriggerDefinition.WEBHOOK_SOURCE) != null) {
+            json.put(TriggerDefinition.WEBHOOK_SOURCE, definition.get(TriggerDefinition.WEBHOOK_SOURCE));
+        }
         json.put("version", version);
         json.put("created_at", createdAt);
         json.put("updated_at", updatedAt);

@@ -4,6 +4,7 @@ import dev.triggerfish.template.MessageTemplate;
 import dev.triggerfish.template.TemplateStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,16 +22,37 @@ public class TemplateWarnings {
             "send_email", MessageTemplate.Channel.EMAIL, "send_sms", MessageTemplate.Channel.SMS);
 
     private final TemplateStore templates;
+    private final Instance<WebhookSourceNames> sources;
 
-    public TemplateWarnings(TemplateStore templates) {
+    public TemplateWarnings(TemplateStore templates, Instance<WebhookSourceNames> sources) {
         this.templates = templates;
+        this.sources = sources;
     }
 
-    /** One {@code {"path", "message"}} per action whose {@code template_id} names no template of its channel. */
+    /**
+     * One {@code {"path", "message"}} per action whose {@code template_id} names no template of its channel,
+     * and one for a {@code webhook_source} that names no source (the trigger hears nothing until it is created).
+     */
     public Uni<List<Map<String, Object>>> of(EventTrigger trigger) {
         List<Reference> references = references(trigger.toJson());
         return templates.channels(references.stream().map(Reference::id).distinct().toList())
-                .map(found -> references.stream().filter(r -> found.get(r.id()) != r.channel()).map(TemplateWarnings::warning).toList());
+                .map(found -> references.stream().filter(r -> found.get(r.id()) != r.channel()).map(TemplateWarnings::warning).toList())
+                .flatMap(warnings -> withSourceWarning(trigger, warnings));
+    }
+
+    private Uni<List<Map<String, Object>>> withSourceWarning(EventTrigger trigger, List<Map<String, Object>> warnings) {
+        if (!(trigger.definition.get(TriggerDefinition.WEBHOOK_SOURCE) instanceof String name) || !sources.isResolvable()) {
+            return Uni.createFrom().item(warnings);
+        }
+        return sources.get().exists(name).map(exists -> {
+            if (exists) {
+                return warnings;
+            }
+            List<Map<String, Object>> all = new ArrayList<>(warnings);
+            all.add(Map.of("path", TriggerDefinition.WEBHOOK_SOURCE, "message", "webhook source '" + name
+                    + "' does not exist: the trigger hears nothing until it is created with POST /api/webhook-sources"));
+            return all;
+        });
     }
 
     /** A save answer: the trigger, with {@code warnings} when there is any. */

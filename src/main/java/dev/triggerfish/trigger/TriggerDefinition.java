@@ -38,7 +38,8 @@ public record TriggerDefinition(
         int delayMinutes,
         boolean isActive,
         boolean debugMode,
-        CompiledCondition condition) {
+        CompiledCondition condition,
+        String webhookSource) {
 
     public static final boolean DEFAULT_ALLOW_RETRIES = true;
     public static final int DEFAULT_MAX_RETRIES = 3;
@@ -47,7 +48,10 @@ public record TriggerDefinition(
     static final Set<String> READ_ONLY = Set.of("id", "version", "created_at", "updated_at");
     static final Set<String> FIELDS = Set.of("name", "description", "trigger_type", "model_type", "trigger_conditions",
             "action_configuration", "rate_limiting", "allow_retries", "max_retries", "retry_configuration",
-            "delay_minutes", "is_active", "debug_mode");
+            "delay_minutes", "is_active", "debug_mode", TriggerDefinition.WEBHOOK_SOURCE);
+    /** Our addition: restricts a {@code webhook} trigger to the inbound webhooks of one source. */
+    public static final String WEBHOOK_SOURCE = "webhook_source";
+    private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     static final Set<String> SCHEDULES = Schedules.NAMES;
     private static final int MAX_ACTIONS = 50;
 
@@ -83,6 +87,7 @@ public record TriggerDefinition(
         top.optionalInt("delay_minutes", 0, 525_600);
         top.optionalBoolean("is_active");
         top.optionalBoolean("debug_mode");
+        webhookSource(body.get(WEBHOOK_SOURCE), type, top);
 
         if (!errors.isEmpty()) {
             throw new InvalidTrigger(errors);
@@ -102,7 +107,19 @@ public record TriggerDefinition(
                 number(body.get("delay_minutes"), 0),
                 bool(body.get("is_active"), true),
                 bool(body.get("debug_mode"), false),
-                condition);
+                condition,
+                (String) body.get(WEBHOOK_SOURCE));
+    }
+
+    private static void webhookSource(Object raw, TriggerType type, ConfigCheck top) {
+        if (raw == null) {
+            return;
+        }
+        if (type != TriggerType.WEBHOOK) {
+            top.error(WEBHOOK_SOURCE, "is only for trigger type 'webhook'");
+        } else if (!(raw instanceof String s) || !SOURCE_NAME.matcher(s).matches()) {
+            top.error(WEBHOOK_SOURCE, "must be the name of a webhook source (lower-case letters, digits, '-', '_'; see /api/webhook-sources)");
+        }
     }
 
     private static TriggerType triggerType(Map<String, Object> body, ConfigCheck top) {

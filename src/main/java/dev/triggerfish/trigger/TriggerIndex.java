@@ -45,6 +45,16 @@ public final class TriggerIndex {
      */
     public List<CompiledTrigger> match(String kind, String entityType, Map<String, Object> record, Map<String, Object> previous,
                                        RelationResolver resolver, long nowMillis) {
+        return match(kind, entityType, record, previous, resolver, nowMillis, null);
+    }
+
+    /**
+     * As {@link #match(String, String, Map, Map, RelationResolver, long)}, for an event from inbound
+     * webhook source {@code webhookSource} (null for any other event): triggers restricted to another
+     * source (their {@code webhook_source}) do not fire.
+     */
+    public List<CompiledTrigger> match(String kind, String entityType, Map<String, Object> record, Map<String, Object> previous,
+                                       RelationResolver resolver, long nowMillis, String webhookSource) {
         Map<String, Object> subject = CompiledTrigger.subject(kind, record, previous);
         if (subject == null) {
             return List.of();
@@ -57,6 +67,7 @@ public final class TriggerIndex {
                 collect(byModel.get(ANY_MODEL), kind, subject, record, previous, resolver, nowMillis, fired);
             }
         }
+        fired.removeIf(trigger -> !trigger.hears(webhookSource));
         if (fired.size() > 1) {
             fired.sort((a, b) -> Long.compare(a.id(), b.id()));
         }

@@ -61,7 +61,11 @@ class HostileInputTest {
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
             "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
-            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}");
+            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}",
+            "POST /api/webhook-sources", "PUT /api/webhook-sources/{w}", "POST /api/webhooks/{w}");
+    /** The corpus' inbound webhook source ({w}); deliveries to it are signed with its secret, so that their bodies are read. */
+    static final String SOURCE = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String SOURCE_SECRET = "inbound_signing";
     /** Write routes that read no body: a body sent to them is not read, so the corpus has nothing to feed them. */
     static final Set<String> WITHOUT_BODY = Set.of("POST /api/event-triggers/{id}/activate", "POST /api/event-triggers/{id}/deactivate",
             "POST /api/executions/{id}/retry", "POST /api/events/{id}/redispatch");
@@ -128,6 +132,8 @@ class HostileInputTest {
                 Arguments.of("POST /api/events", "{\"event\": \"created\", \"entity_type\": \"" + TYPE + "\", \"entity_id\": 1e19, \"record\": {}}", "entity_id"),
                 Arguments.of("POST /api/events", "{\"event\": \"created\", \"entity_type\": \"Robert'); DROP TABLE events;--\", \"record\": {}}", "entity_type"),
                 Arguments.of("POST /api/events", "[{\"event\": \"created\", \"entity_type\": \"" + TYPE + "\", \"record\": {}}, 7]", "[1]"),
+                Arguments.of("POST /api/events", "{\"event\": \"lead.scored\", \"entity_type\": \"" + TYPE + "\", \"record\": {},"
+                        + " \"event_id\": \"webhook:marketing:msg_1\"}", "event_id"),
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"roles\": \"admin\"}", "roles"),
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"active\": \"yes\"}", "active"),
                 Arguments.of("POST /api/users", "{\"name\": \"no id\"}", "id"),
@@ -144,7 +150,16 @@ class HostileInputTest {
                 Arguments.of("POST /api/templates", "{\"id\": 1e19, \"name\": \"x\", \"channel\": \"sms\", \"text_body\": \"x\"}", "id"),
                 Arguments.of("POST /api/templates", "{\"name\": \"x\", \"channel\": \"email\", \"subject\": \"{{> header}}\", \"text_body\": \"x\"}",
                         "subject"),
-                Arguments.of("PUT /api/templates/{m}", "{\"name\": \"x\", \"channel\": \"sms\", \"text_body\": [\"x\"]}", "text_body"));
+                Arguments.of("PUT /api/templates/{m}", "{\"name\": \"x\", \"channel\": \"sms\", \"text_body\": [\"x\"]}", "text_body"),
+                Arguments.of("POST /api/webhook-sources", "{\"name\": 5, \"secret\": \"inbound_signing\"}", "name"),
+                Arguments.of("POST /api/webhook-sources", "{\"name\": \"x\", \"secret\": \"whsec_pasted-here-by-mistake\"}", "secret"),
+                Arguments.of("POST /api/webhook-sources", "{\"name\": \"x\", \"secret\": \"inbound_signing\", \"record\": {\"when_missing\": \"maybe\"}}",
+                        "record.when_missing"),
+                Arguments.of("POST /api/webhook-sources", "{\"name\": \"x\", \"secret\": \"inbound_signing\", \"record\": {\"lookup\": {\"email\": \"email\"}}}",
+                        "record.model_type"),
+                Arguments.of("PUT /api/webhook-sources/{w}", "{\"secret\": \"inbound_signing\", \"verification\": 1}", "verification"),
+                Arguments.of("POST /api/webhooks/{w}", "{\"entity_type\": \"Deal\", \"entity_id\": [1]}", "entity_id"),
+                Arguments.of("POST /api/webhooks/{w}", "{\"entity_type\": \"Robert'); DROP TABLE events;--\", \"entity_id\": 1}", "entity_type"));
     }
 
     @Inject
@@ -165,12 +180,13 @@ class HostileInputTest {
             template = api().body(Map.of("name", "target", "channel", "sms", "text_body", "hi")).post("/api/templates").then().statusCode(201)
                     .extract().<Integer>path("id");
             record = api().body("{\"name\": \"target\"}").post("/api/records/" + TYPE).then().statusCode(201).extract().path("id");
+            api().body(Map.of("name", SOURCE, "secret", SOURCE_SECRET)).post("/api/webhook-sources").then().statusCode(201);
         }
     }
 
     private static String path(String route) {
         return route.substring(route.indexOf(' ') + 1).replace("{t}", Long.toString(trigger)).replace("{type}", TYPE).replace("{r}", record)
-                .replace("{m}", Long.toString(template));
+                .replace("{m}", Long.toString(template)).replace("{w}", SOURCE);
     }
 
     static Stream<Arguments> anyRouteCases() {
@@ -260,7 +276,7 @@ class HostileInputTest {
             }
         }
         Set<String> expected = new TreeSet<>(WITHOUT_BODY);
-        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}")));
+        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}").replace("{w}", "{id}")));
         assertEquals(expected, found);
     }
 
@@ -280,7 +296,28 @@ class HostileInputTest {
 
     private static Response send(String route, byte[] body) {
         String method = route.substring(0, route.indexOf(' '));
-        return api().contentType(ContentType.JSON.withCharset(StandardCharsets.UTF_8)).body(body).request(method, path(route));
+        io.restassured.specification.RequestSpecification request = api().contentType(ContentType.JSON.withCharset(StandardCharsets.UTF_8));
+        if (route.startsWith("POST /api/webhooks/")) {
+            request = signed(request, body);
+        }
+        return request.body(body).request(method, path(route));
+    }
+
+    /** A delivery signed (Standard Webhooks) over exactly these bytes with the corpus source's secret. */
+    private static io.restassured.specification.RequestSpecification signed(io.restassured.specification.RequestSpecification request,
+                                                                           byte[] body) {
+        String secret = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("triggerfish.secret." + SOURCE_SECRET, String.class);
+        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        long now = java.time.Instant.now().getEpochSecond();
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            mac.update((id + "." + now + ".").getBytes(StandardCharsets.UTF_8));
+            String signature = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+            return request.header("webhook-id", id).header("webhook-timestamp", Long.toString(now)).header("webhook-signature", signature);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void assertRefused(String route, Response response, String field) {
@@ -302,7 +339,8 @@ class HostileInputTest {
                         select concat_ws('|',
                           (select count(*) || md5(coalesce(string_agg(id || ':' || version || ':' || is_active, ',' order by id), '')) from event_triggers),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from crm_records where type = $1),
-                          (select count(*) from events where source in ('api', 'manual', 'records')),
+                          (select count(*) from events where source in ('api', 'manual', 'records', 'webhook')),
+                          (select count(*) || md5(coalesce(string_agg(name || ':' || version, ',' order by name), '')) from webhook_sources),
                           (select count(*) from trigger_executions where trigger_id = $2),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || coalesce(name, '') || ':' || array_to_string(roles, ',') || ':' || active,
                                                                       ',' order by id), '')) from users),

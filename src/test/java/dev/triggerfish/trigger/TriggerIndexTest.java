@@ -95,4 +95,17 @@ class TriggerIndexTest {
         assertTrue(big.candidates(TriggerType.MODEL_CREATED, "contact", rec("{'source': 'none'}")).isEmpty());
         assertEquals(List.of(7L), ids(big.match("created", "contact", rec("{'source': 's7'}"), null, RelationResolver.NONE, 0)));
     }
+
+    @Test
+    void aWebhookSourceRestrictsAWebhookTriggerToThatSourcesDeliveries() {
+        CompiledCondition scored = CompiledCondition.compile(list("[{'field': 'score', 'operator': 'greater_than', 'value': 80}]"),
+                "trigger_conditions");
+        TriggerIndex sources = new TriggerIndex(List.of(new CompiledTrigger(1, 1, TriggerType.WEBHOOK, null, scored),
+                new CompiledTrigger(2, 1, TriggerType.WEBHOOK, null, scored, "marketing")));
+        Map<String, Object> lead = rec("{'score': 90}");
+        assertEquals(List.of(1L, 2L), ids(sources.match("webhook", "contact", lead, null, RelationResolver.NONE, 0, "marketing")));
+        assertEquals(List.of(1L), ids(sources.match("webhook", "contact", lead, null, RelationResolver.NONE, 0, "billing")));
+        // a custom event posted to /api/events is no delivery of any source
+        assertEquals(List.of(1L), ids(sources.match("lead.scored", "contact", lead, null, RelationResolver.NONE, 0)));
+    }
 }

@@ -108,7 +108,7 @@ public class ExecutionStore implements DueExecutions {
                             insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, next_attempt_at,
                                                             flow, workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step)
                             values ($1, coalesce($2::int, (select p.trigger_version from trigger_executions p where p.id = $9), 0), $3, $4, $5, $6, now(),
-                                    $7::jsonb, $8, $9, $10, $11, $12)
+                                    $7::text::jsonb, $8, $9, $10, $11, $12)
                             returning id)
                         select id, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
                 .execute(Tuple.from(new Object[] {child.triggerId(), child.triggerVersion(), child.eventId(), child.entityType(),

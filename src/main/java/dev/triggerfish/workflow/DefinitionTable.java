@@ -44,7 +44,7 @@ public final class DefinitionTable {
     public Uni<Definition> create(DefinitionInput input, String actor) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into %1$s (id, name, description, definition)
-                        values (coalesce($1, nextval(pg_get_serial_sequence('%1$s', 'id'))), $2, $3, $4::jsonb)
+                        values (coalesce($1, nextval(pg_get_serial_sequence('%1$s', 'id'))), $2, $3, $4::text::jsonb)
                         on conflict (id) do nothing
                         returning %2$s""".formatted(table, COLUMNS))
                 .execute(Tuple.of(input.id(), input.name(), input.description(), JsonText.write(input.definition())))
@@ -93,7 +93,7 @@ public final class DefinitionTable {
         }
         return pool.withTransaction(tx -> locked(tx, id, ifMatch, input.version())
                 .flatMap(before -> tx.preparedQuery("""
-                                update %s set name = $2, description = $3, definition = $4::jsonb, version = version + 1, updated_at = now()
+                                update %s set name = $2, description = $3, definition = $4::text::jsonb, version = version + 1, updated_at = now()
                                 where id = $1 returning %s""".formatted(table, COLUMNS))
                         .execute(Tuple.of(id, input.name(), input.description(), JsonText.write(input.definition())))
                         .map(rows -> read(rows.iterator().next()))

@@ -107,7 +107,8 @@ public class ExecutionStore implements DueExecutions {
                         with inserted as (
                             insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, next_attempt_at,
                                                             flow, workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step)
-                            values ($1, coalesce($2::int, (select p.trigger_version from trigger_executions p where p.id = $9), 0), $3, $4, $5, $6, now(),
+                            values ($1, coalesce($2::int, (select p.trigger_version from trigger_executions p where p.id = $9),
+                                             (select t.version from event_triggers t where t.id = $1), 0), $3, $4, $5, $6, now(),
                                     $7::text::jsonb, $8, $9, $10, $11, $12)
                             returning id)
                         select id, pg_notify('%s', '') from inserted""".formatted(CHANNEL))

@@ -56,12 +56,14 @@ class HostileInputTest {
              "action_configuration": {"actions": [{"type": "add_tag", "tag": "seen"}]}}""".formatted(TYPE);
     static final String ACTIONS = "\"action_configuration\": {\"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}";
 
-    /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record, {m} its message template. */
+    /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record, {m} its message template,
+     * {w} its workflow, {c} its cadence. */
     static final List<String> ROUTES = List.of(
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
             "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
-            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}");
+            "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}",
+            "POST /api/workflows", "PUT /api/workflows/{w}", "POST /api/cadences", "PUT /api/cadences/{c}");
     /** Write routes that read no body: a body sent to them is not read, so the corpus has nothing to feed them. */
     static final Set<String> WITHOUT_BODY = Set.of("POST /api/event-triggers/{id}/activate", "POST /api/event-triggers/{id}/deactivate",
             "POST /api/executions/{id}/retry", "POST /api/events/{id}/redispatch");
@@ -144,7 +146,14 @@ class HostileInputTest {
                 Arguments.of("POST /api/templates", "{\"id\": 1e19, \"name\": \"x\", \"channel\": \"sms\", \"text_body\": \"x\"}", "id"),
                 Arguments.of("POST /api/templates", "{\"name\": \"x\", \"channel\": \"email\", \"subject\": \"{{> header}}\", \"text_body\": \"x\"}",
                         "subject"),
-                Arguments.of("PUT /api/templates/{m}", "{\"name\": \"x\", \"channel\": \"sms\", \"text_body\": [\"x\"]}", "text_body"));
+                Arguments.of("PUT /api/templates/{m}", "{\"name\": \"x\", \"channel\": \"sms\", \"text_body\": [\"x\"]}", "text_body"),
+                Arguments.of("POST /api/workflows", "{\"name\": \"x\", \"actions\": [{\"type\": \"webhook\"}]}", "actions[0].url"),
+                Arguments.of("POST /api/workflows", "{\"id\": -3, \"name\": \"x\", \"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}", "id"),
+                Arguments.of("PUT /api/workflows/{w}", "{\"name\": \"x\", \"actions\": \"add_tag\"}", "actions"),
+                Arguments.of("POST /api/cadences", "{\"name\": \"x\", \"steps\": [{\"action\": {\"type\": \"add_tag\", \"tag\": \"x\"}, \"delay_hours\": \"1d\"}]}",
+                        "steps[0].delay_hours"),
+                Arguments.of("PUT /api/cadences/{c}", "{\"name\": \"x\", \"steps\": [{\"action\": {\"type\": \"add_tag\", \"tag\": \"x\"}}],"
+                        + " \"exit_conditions\": [{\"field\": \"a\", \"operator\": \"sometimes\"}]}", "exit_conditions[0].operator"));
     }
 
     @Inject
@@ -153,6 +162,8 @@ class HostileInputTest {
     private static long trigger;
     private static String record;
     private static long template;
+    private static long workflow;
+    private static long cadence;
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -164,13 +175,17 @@ class HostileInputTest {
             trigger = api().body(TRIGGER).post("/api/event-triggers").then().statusCode(201).extract().<Integer>path("id");
             template = api().body(Map.of("name", "target", "channel", "sms", "text_body", "hi")).post("/api/templates").then().statusCode(201)
                     .extract().<Integer>path("id");
+            workflow = api().body("{\"name\": \"target\", \"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}").post("/api/workflows")
+                    .then().statusCode(201).extract().<Integer>path("id");
+            cadence = api().body("{\"name\": \"target\", \"steps\": [{\"action\": {\"type\": \"add_tag\", \"tag\": \"x\"}}]}")
+                    .post("/api/cadences").then().statusCode(201).extract().<Integer>path("id");
             record = api().body("{\"name\": \"target\"}").post("/api/records/" + TYPE).then().statusCode(201).extract().path("id");
         }
     }
 
     private static String path(String route) {
         return route.substring(route.indexOf(' ') + 1).replace("{t}", Long.toString(trigger)).replace("{type}", TYPE).replace("{r}", record)
-                .replace("{m}", Long.toString(template));
+                .replace("{m}", Long.toString(template)).replace("{w}", Long.toString(workflow)).replace("{c}", Long.toString(cadence));
     }
 
     static Stream<Arguments> anyRouteCases() {
@@ -260,7 +275,8 @@ class HostileInputTest {
             }
         }
         Set<String> expected = new TreeSet<>(WITHOUT_BODY);
-        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}")));
+        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}").replace("{w}", "{id}")
+                .replace("{c}", "{id}")));
         assertEquals(expected, found);
     }
 
@@ -309,6 +325,8 @@ class HostileInputTest {
                           (select count(*) from pg_trigger where tgname = 'triggerfish_capture'),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' order by id), '')) from api_keys),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from message_templates),
+                          (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from workflows),
+                          (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from cadences),
                           (select count(*) from audit_log)) as fingerprint""")
                 .execute(Tuple.of(TYPE, trigger))
                 .await().atMost(Duration.ofSeconds(10))

@@ -86,7 +86,7 @@ public class CadenceResource {
     @DELETE
     @Path("{id}/enrolments/{enrolment}")
     public Uni<Map<String, Object>> end(@PathParam("id") long id, @PathParam("enrolment") long enrolment) {
-        return enrolments.cancel(id, enrolment, "ended by " + actor())
+        return enrolments.cancel(id, enrolment, actor())
                 .onItem().ifNull().failWith(() -> new NotFound("enrolment " + enrolment + " of cadence " + id + " does not exist"));
     }
 

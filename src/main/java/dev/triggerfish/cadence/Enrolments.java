@@ -1,6 +1,7 @@
 package dev.triggerfish.cadence;
 
 import dev.triggerfish.api.Paging;
+import dev.triggerfish.audit.AuditLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -34,9 +35,11 @@ public class Enrolments {
     }
 
     private final Pool pool;
+    private final AuditLog audit;
 
-    public Enrolments(Pool pool) {
+    public Enrolments(Pool pool, AuditLog audit) {
         this.pool = pool;
+        this.audit = audit;
     }
 
     /**
@@ -104,15 +107,21 @@ public class Enrolments {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Ends enrolment {@code id} of cadence {@code cadenceId} when active; answers it as it is then, or null when there is none. */
-    public Uni<Map<String, Object>> cancel(long cadenceId, long id, String reason) {
+    /**
+     * Ends enrolment {@code id} of cadence {@code cadenceId} for {@code actor} when active, with its audit
+     * record; answers it as it is then, or null when there is none.
+     */
+    public Uni<Map<String, Object>> cancel(long cadenceId, long id, String actor) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                                 update cadence_enrolments set status = $3, next_step = null, next_at = null, end_reason = $4, ended_at = now()
                                 where id = $1 and cadence_id = $2 and status = 'active'""")
-                        .execute(Tuple.of(id, cadenceId, EnrolmentStatus.ACTIVE.checkTransition(EnrolmentStatus.CANCELLED).wireName(), reason))
-                        .flatMap(ignored -> tx.preparedQuery("select " + COLUMNS + " from cadence_enrolments where id = $1 and cadence_id = $2")
-                                .execute(Tuple.of(id, cadenceId)))
-                        .map(rows -> rows.rowCount() == 0 ? null : json(rows.iterator().next())));
+                        .execute(Tuple.of(id, cadenceId, EnrolmentStatus.ACTIVE.checkTransition(EnrolmentStatus.CANCELLED).wireName(),
+                                "ended by " + actor))
+                        .flatMap(ended -> tx.preparedQuery("select " + COLUMNS + " from cadence_enrolments where id = $1 and cadence_id = $2")
+                                .execute(Tuple.of(id, cadenceId))
+                                .map(rows -> rows.rowCount() == 0 ? null : json(rows.iterator().next()))
+                                .call(enrolment -> enrolment == null || ended.rowCount() == 0 ? Uni.createFrom().voidItem()
+                                        : audit.record(tx, actor, "ended", "enrolment", String.valueOf(id), Map.of("after", enrolment)))));
     }
 
     /** Ends every active enrolment of a cadence, in {@code tx}. */

@@ -1,5 +1,6 @@
 package dev.triggerfish.execution;
 
+import dev.triggerfish.trigger.TriggerDefinition;
 import dev.triggerfish.trigger.TriggerSnapshot;
 
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public record Flow(String name, List<Map<String, Object>> actions, boolean allow
         Object retry = json.get("retry_configuration");
         return new Flow(String.valueOf(json.get("name")), actions instanceof List<?> l ? (List<Map<String, Object>>) l : List.of(),
                 !Boolean.FALSE.equals(json.get("allow_retries")),
-                json.get("max_retries") instanceof Number n ? n.intValue() : 0,
+                json.get("max_retries") instanceof Number n ? n.intValue() : TriggerDefinition.DEFAULT_MAX_RETRIES,
                 retry instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
     }
 

@@ -73,9 +73,9 @@ class ExecutionStateMachineTest {
         Map<Long, ClaimedExecution> claimed = claim(A);
         assertEquals(Set.of(pending, scheduled, manual, child), claimed.keySet());
         assertEquals(flow, claimed.get(child).flow(), "a workflow's child runs the chain it was created with");
+        claimed.keySet().forEach(id -> assertHeld(id, A));
         assertTrue(await(store.finish(A, child, ExecutionStatus.COMPLETED, null)));
         assertEnded(child, ExecutionStatus.COMPLETED);
-        claimed.keySet().forEach(id -> assertHeld(id, A));
 
         // checkpoint: running stays running, one step further, its step written
         assertEquals(Set.of(pending), record(A, step(claimed.get(pending), 0, StepResult.completed(Map.of()), null)));

@@ -13,7 +13,8 @@ import java.util.Map;
  * execution is created ({@code trigger_executions.flow}), with its retry settings, so the run does not
  * change when the workflow or cadence is edited, and a retried step resumes in the chain it started in.
  *
- * @param name what the execution history shows: {@code workflow 7 (Onboarding)}, {@code cadence 2 step 1 (Nurture)}
+ * @param name the chain's name, {@code workflow 7 (Onboarding)} or {@code cadence 2 step 1 (Nurture)}: its templates see it as
+ *             {@code {{trigger.name}}} ({@code {{trigger.id}}} stays the trigger's)
  */
 public record Flow(String name, List<Map<String, Object>> actions, boolean allowRetries, int maxRetries,
                    Map<String, Object> retryConfiguration) {

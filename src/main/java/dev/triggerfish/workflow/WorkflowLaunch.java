@@ -9,6 +9,7 @@ import dev.triggerfish.dispatch.DispatchConfig;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.NewEvent;
 import dev.triggerfish.execution.ChildExecution;
+import dev.triggerfish.execution.ExecutionStore;
 import dev.triggerfish.execution.Flow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -31,10 +32,10 @@ public class WorkflowLaunch implements WorkflowStarter {
     private final Workflows workflows;
     private final EventStore events;
     private final RecordStore records;
-    private final dev.triggerfish.execution.ExecutionStore executions;
+    private final ExecutionStore executions;
     private final DispatchConfig chain;
 
-    public WorkflowLaunch(Workflows workflows, EventStore events, RecordStore records, dev.triggerfish.execution.ExecutionStore executions,
+    public WorkflowLaunch(Workflows workflows, EventStore events, RecordStore records, ExecutionStore executions,
                           DispatchConfig chain) {
         this.workflows = workflows;
         this.events = events;

@@ -50,6 +50,11 @@ public class ExecutionRun {
     }
 
     private Uni<Void> start(ClaimedExecution execution) {
+        if (execution.flow() != null) {
+            // a workflow's child or a cadence step runs the chain it was created with, whatever became of its trigger since
+            return runFrom(execution, execution.flow().snapshot(execution.triggerId(), execution.triggerVersion()), execution.currentStep(),
+                    !execution.fresh());
+        }
         TriggerSnapshot trigger = catalog.get(execution.triggerId());
         if (trigger == null) {
             return end(execution, ExecutionStatus.CANCELLED, "the trigger was deleted");

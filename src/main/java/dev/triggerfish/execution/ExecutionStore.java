@@ -37,7 +37,8 @@ import java.util.Set;
 public class ExecutionStore implements DueExecutions {
     public static final String CHANNEL = "triggerfish_executions";
     private static final String COLUMNS = "id, trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,"
-            + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at";
+            + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at,"
+            + " workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step";
 
     /** The claim: statuses of the two selections as constants (partial indexes), the status written bound ($4). */
     static final String CLAIM = """
@@ -59,10 +60,10 @@ public class ExecutionStore implements DueExecutions {
                 -- = any(array(...)): found by primary key whatever the planner guesses for the limit
                 where id = any(array(select id from due union all select id from expired))
                 returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
-                          entity_id as execution_entity_id, current_step, attempt)
+                          entity_id as execution_entity_id, current_step, attempt, flow::text as flow)
             select c.*, %s,
                    coalesce(c.attempt = 1 and c.current_step = 0 and e.id is not null and (r.id is null
-                       or case when e.source in ('records', 'action', 'manual')
+                       or case when e.source in ('records', 'action', 'manual', 'workflow', 'cadence')
                                then coalesce(e.new_state, e.old_state) -> 'version' = to_jsonb(r.version)
                                     and r.updated_at <= e.created_at
                                else e.created_at > now() - interval '2 seconds' end), false) as fresh
@@ -94,6 +95,34 @@ public class ExecutionStore implements DueExecutions {
                         select id, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
                 .execute(Tuple.from(new Object[] {triggerId, triggerVersion, eventId, entityType, entityId, ExecutionStatus.PENDING.wireName()}))
                 .map(rows -> rows.iterator().next().getLong("id"));
+    }
+
+    /**
+     * Inserts, in {@code tx}, a pending execution due now that runs {@code child}'s flow rather than its
+     * trigger's actions; answers its id. A second child of the same parent step, or a second execution
+     * of the same enrolment step, breaks a unique index (V14): the database holds "exactly one".
+     */
+    public Uni<Long> insertChild(SqlClient tx, ChildExecution child) {
+        return tx.preparedQuery("""
+                        with inserted as (
+                            insert into trigger_executions (trigger_id, trigger_version, event_id, entity_type, entity_id, status, next_attempt_at,
+                                                            flow, workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step)
+                            values ($1, coalesce($2::int, (select p.trigger_version from trigger_executions p where p.id = $9),
+                                             (select t.version from event_triggers t where t.id = $1), 0), $3, $4, $5, $6, now(),
+                                    $7::text::jsonb, $8, $9, $10, $11, $12)
+                            returning id)
+                        select id, pg_notify('%s', '') from inserted""".formatted(CHANNEL))
+                .execute(Tuple.from(new Object[] {child.triggerId(), child.triggerVersion(), child.eventId(), child.entityType(),
+                        child.entityId(), checkInitial(ExecutionStatus.PENDING, false).wireName(), JsonText.write(child.flow().toJson()),
+                        child.workflowId(), child.parentExecutionId(), child.parentStep(), child.enrolmentId(), child.cadenceStep()}))
+                .map(rows -> rows.iterator().next().getLong("id"));
+    }
+
+    /** The child a parent step started, or null: read in the step's transaction, so a repeated step finds it. */
+    public Uni<Long> childOf(SqlClient tx, long parentExecutionId, int parentStep) {
+        return tx.preparedQuery("select id from trigger_executions where parent_execution_id = $1 and parent_step = $2")
+                .execute(Tuple.of(parentExecutionId, parentStep))
+                .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong("id"));
     }
 
     /** Inserts executions in {@code tx}: at most one per (trigger, event), whatever is sent twice. Returns how many are new. */
@@ -212,7 +241,8 @@ public class ExecutionStore implements DueExecutions {
                     rows.forEach(r -> claimed.add(new ClaimedExecution(r.getLong("execution_id"), r.getLong("trigger_id"),
                             r.getInteger("trigger_version"), r.getLong("event_id"), r.getString("execution_entity_type"),
                             r.getString("execution_entity_id"), r.getInteger("current_step"), r.getInteger("attempt"),
-                            r.getLong("id") == null ? null : EventStore.read(r), r.getBoolean("fresh"))));
+                            r.getLong("id") == null ? null : EventStore.read(r), r.getBoolean("fresh"),
+                            Flow.fromJson(JsonText.readObject(r.getString("flow"))))));
                     return claimed;
                 });
     }
@@ -395,8 +425,11 @@ public class ExecutionStore implements DueExecutions {
                         return Uni.createFrom().nullItem();
                     }
                     Map<String, Object> execution = json(rows.iterator().next());
-                    return steps(id).map(steps -> {
+                    return steps(id).flatMap(steps -> {
                         execution.put("steps", steps);
+                        return children(id);
+                    }).map(children -> {
+                        execution.put("children", children);
                         return execution;
                     });
                 });
@@ -411,6 +444,25 @@ public class ExecutionStore implements DueExecutions {
                     List<Map<String, Object>> out = new ArrayList<>();
                     rows.forEach(row -> out.add(json(row)));
                     return out;
+                });
+    }
+
+    /** The workflows an execution's steps started: each child with the step that started it. */
+    private Uni<List<Map<String, Object>>> children(long executionId) {
+        return pool.preparedQuery("select id, parent_step, workflow_id, status from trigger_executions where parent_execution_id = $1"
+                        + " order by parent_step")
+                .execute(Tuple.of(executionId))
+                .map(rows -> {
+                    List<Map<String, Object>> children = new ArrayList<>();
+                    for (Row row : rows) {
+                        Map<String, Object> child = new LinkedHashMap<>();
+                        child.put("execution_id", row.getLong("id"));
+                        child.put("step_index", row.getInteger("parent_step"));
+                        child.put("workflow_id", row.getLong("workflow_id"));
+                        child.put("status", row.getString("status"));
+                        children.add(child);
+                    }
+                    return children;
                 });
     }
 
@@ -455,6 +507,12 @@ public class ExecutionStore implements DueExecutions {
         e.put("next_attempt_at", text(row.getOffsetDateTime("next_attempt_at")));
         e.put("rate_limited_window", row.getString("rate_limited_window"));
         e.put("error", secrets.redact(row.getString("error")));
+        // what started it when not its trigger's event alone: a parent's trigger_workflow step, or a cadence enrolment
+        e.put("workflow_id", row.getLong("workflow_id"));
+        e.put("parent_execution_id", row.getLong("parent_execution_id"));
+        e.put("parent_step", row.getInteger("parent_step"));
+        e.put("cadence_enrolment_id", row.getLong("cadence_enrolment_id"));
+        e.put("cadence_step", row.getInteger("cadence_step"));
         OffsetDateTime started = row.getOffsetDateTime("started_at");
         OffsetDateTime completed = row.getOffsetDateTime("completed_at");
         e.put("created_at", text(row.getOffsetDateTime("created_at")));

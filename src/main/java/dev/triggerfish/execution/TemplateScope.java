@@ -63,8 +63,9 @@ public class TemplateScope {
     }
 
     private Uni<RelationResolver> resolver(TriggerSnapshot trigger, Map<String, Object> entity) {
-        Set<String> heads = templateRelations.computeIfAbsent(trigger.id() + ":" + trigger.version(),
-                key -> relationsReached(trigger.actions()));
+        // a flow (no compiled conditions) shares its trigger's id and version but not its actions: not cached under them
+        Set<String> heads = trigger.compiled() == null ? relationsReached(trigger.actions())
+                : templateRelations.computeIfAbsent(trigger.id() + ":" + trigger.version(), key -> relationsReached(trigger.actions()));
         return heads.isEmpty() ? Uni.createFrom().item(RelationResolver.NONE) : relations.prefetch(List.of(entity), heads);
     }
 

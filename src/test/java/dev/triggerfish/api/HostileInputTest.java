@@ -56,13 +56,15 @@ class HostileInputTest {
              "action_configuration": {"actions": [{"type": "add_tag", "tag": "seen"}]}}""".formatted(TYPE);
     static final String ACTIONS = "\"action_configuration\": {\"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}";
 
-    /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record, {m} its message template. */
+    /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record, {m} its message template,
+     * {w} its inbound webhook source, {f} its workflow, {c} its cadence. */
     static final List<String> ROUTES = List.of(
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
             "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
             "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}",
-            "POST /api/webhook-sources", "PUT /api/webhook-sources/{w}", "POST /api/webhooks/{w}");
+            "POST /api/webhook-sources", "PUT /api/webhook-sources/{w}", "POST /api/webhooks/{w}",
+            "POST /api/workflows", "PUT /api/workflows/{f}", "POST /api/cadences", "PUT /api/cadences/{c}");
     /** The corpus' inbound webhook source ({w}); deliveries to it are signed with its secret, so that their bodies are read. */
     static final String SOURCE = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
     static final String SOURCE_SECRET = "inbound_signing";
@@ -159,7 +161,14 @@ class HostileInputTest {
                         "record.model_type"),
                 Arguments.of("PUT /api/webhook-sources/{w}", "{\"secret\": \"inbound_signing\", \"verification\": 1}", "verification"),
                 Arguments.of("POST /api/webhooks/{w}", "{\"entity_type\": \"Deal\", \"entity_id\": [1]}", "entity_id"),
-                Arguments.of("POST /api/webhooks/{w}", "{\"entity_type\": \"Robert'); DROP TABLE events;--\", \"entity_id\": 1}", "entity_type"));
+                Arguments.of("POST /api/webhooks/{w}", "{\"entity_type\": \"Robert'); DROP TABLE events;--\", \"entity_id\": 1}", "entity_type"),
+                Arguments.of("POST /api/workflows", "{\"name\": \"x\", \"actions\": [{\"type\": \"webhook\"}]}", "actions[0].url"),
+                Arguments.of("POST /api/workflows", "{\"id\": -3, \"name\": \"x\", \"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}", "id"),
+                Arguments.of("PUT /api/workflows/{f}", "{\"name\": \"x\", \"actions\": \"add_tag\"}", "actions"),
+                Arguments.of("POST /api/cadences", "{\"name\": \"x\", \"steps\": [{\"action\": {\"type\": \"add_tag\", \"tag\": \"x\"}, \"delay_hours\": \"1d\"}]}",
+                        "steps[0].delay_hours"),
+                Arguments.of("PUT /api/cadences/{c}", "{\"name\": \"x\", \"steps\": [{\"action\": {\"type\": \"add_tag\", \"tag\": \"x\"}}],"
+                        + " \"exit_conditions\": [{\"field\": \"a\", \"operator\": \"sometimes\"}]}", "exit_conditions[0].operator"));
     }
 
     @Inject
@@ -168,6 +177,8 @@ class HostileInputTest {
     private static long trigger;
     private static String record;
     private static long template;
+    private static long workflow;
+    private static long cadence;
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -179,6 +190,10 @@ class HostileInputTest {
             trigger = api().body(TRIGGER).post("/api/event-triggers").then().statusCode(201).extract().<Integer>path("id");
             template = api().body(Map.of("name", "target", "channel", "sms", "text_body", "hi")).post("/api/templates").then().statusCode(201)
                     .extract().<Integer>path("id");
+            workflow = api().body("{\"name\": \"target\", \"actions\": [{\"type\": \"add_tag\", \"tag\": \"x\"}]}").post("/api/workflows")
+                    .then().statusCode(201).extract().<Integer>path("id");
+            cadence = api().body("{\"name\": \"target\", \"steps\": [{\"action\": {\"type\": \"add_tag\", \"tag\": \"x\"}}]}")
+                    .post("/api/cadences").then().statusCode(201).extract().<Integer>path("id");
             record = api().body("{\"name\": \"target\"}").post("/api/records/" + TYPE).then().statusCode(201).extract().path("id");
             api().body(Map.of("name", SOURCE, "secret", SOURCE_SECRET)).post("/api/webhook-sources").then().statusCode(201);
         }
@@ -186,7 +201,7 @@ class HostileInputTest {
 
     private static String path(String route) {
         return route.substring(route.indexOf(' ') + 1).replace("{t}", Long.toString(trigger)).replace("{type}", TYPE).replace("{r}", record)
-                .replace("{m}", Long.toString(template)).replace("{w}", SOURCE);
+                .replace("{m}", Long.toString(template)).replace("{w}", SOURCE).replace("{f}", Long.toString(workflow)).replace("{c}", Long.toString(cadence));
     }
 
     static Stream<Arguments> anyRouteCases() {
@@ -276,7 +291,8 @@ class HostileInputTest {
             }
         }
         Set<String> expected = new TreeSet<>(WITHOUT_BODY);
-        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}").replace("{w}", "{id}")));
+        ROUTES.forEach(r -> expected.add(r.replace("{t}", "{id}").replace("{r}", "{id}").replace("{m}", "{id}").replace("{w}", "{id}")
+                .replace("{f}", "{id}").replace("{c}", "{id}")));
         assertEquals(expected, found);
     }
 
@@ -347,6 +363,8 @@ class HostileInputTest {
                           (select count(*) from pg_trigger where tgname = 'triggerfish_capture'),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' order by id), '')) from api_keys),
                           (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from message_templates),
+                          (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from workflows),
+                          (select count(*) || md5(coalesce(string_agg(id || ':' || version, ',' order by id), '')) from cadences),
                           (select count(*) from audit_log)) as fingerprint""")
                 .execute(Tuple.of(TYPE, trigger))
                 .await().atMost(Duration.ofSeconds(10))

@@ -57,6 +57,10 @@ class ExecutionStateMachineTest {
         long limited = insert(ExecutionStatus.RATE_LIMITED);
         long fast = await(store.insertClaimed(db.pool(), A, List.of(execution(ExecutionStatus.RUNNING)), LEASE)).get(0);
         long manual = await(store.insertDueNow(db.pool(), TRIGGER, 1, nextEvent++, "contact", "1"));
+        Flow flow = new Flow("workflow 3 (x)", List.of(Map.of("type", "add_tag", "tag", "x")), true, 2, Map.of());
+        long child = await(store.insertChild(db.pool(), new ChildExecution(TRIGGER, 1, nextEvent++, "contact", "1", flow, 3L, manual, 0,
+                null, null)));
+        assertStatus(child, ExecutionStatus.PENDING);
         assertStatus(pending, ExecutionStatus.PENDING);
         assertStatus(scheduled, ExecutionStatus.SCHEDULED);
         assertStatus(skipped, ExecutionStatus.SKIPPED);
@@ -67,8 +71,11 @@ class ExecutionStateMachineTest {
 
         // claim: pending and scheduled become running, held by A
         Map<Long, ClaimedExecution> claimed = claim(A);
-        assertEquals(Set.of(pending, scheduled, manual), claimed.keySet());
+        assertEquals(Set.of(pending, scheduled, manual, child), claimed.keySet());
+        assertEquals(flow, claimed.get(child).flow(), "a workflow's child runs the chain it was created with");
         claimed.keySet().forEach(id -> assertHeld(id, A));
+        assertTrue(await(store.finish(A, child, ExecutionStatus.COMPLETED, null)));
+        assertEnded(child, ExecutionStatus.COMPLETED);
 
         // checkpoint: running stays running, one step further, its step written
         assertEquals(Set.of(pending), record(A, step(claimed.get(pending), 0, StepResult.completed(Map.of()), null)));

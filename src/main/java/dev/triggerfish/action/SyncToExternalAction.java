@@ -136,9 +136,11 @@ public class SyncToExternalAction implements ActionHandler {
                         + "', which is not configured (triggerfish.secret." + integration.authSecret().get() + ")", Map.of("integration", name)));
             }
         }
+        if (!(ctx.action().get("mapping") instanceof Map<?, ?> mapping)) {
+            return Uni.createFrom().item(StepResult.failed("the action has no mapping: nothing to sync", Map.of("integration", name)));
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
-        ((Map<?, ?>) ctx.action().get("mapping")).forEach((field, template) ->
-                fields.put(field.toString(), ctx.render(String.valueOf(template), Escaping.PLAIN)));
+        mapping.forEach((field, template) -> fields.put(field.toString(), ctx.render(String.valueOf(template), Escaping.PLAIN)));
         String authorization = credential == null ? null : integration.authScheme() + " " + credential;
         return records.externalId(ctx.entityType(), ctx.entityId(), name)
                 .flatMap(known -> send(ctx, name, integration, plan(integration, fields, known), authorization, known));

@@ -20,7 +20,8 @@ public record CrmRecord(String type, String id, Map<String, Object> attributes, 
 
     /**
      * The record as the API writes it and as conditions see it: attributes at the top level beside
-     * {@code id}, {@code type}, {@code tags}, {@code assigned_to}, {@code version}, the ISO times and, once synced, {@code external_ids}.
+     * {@code id}, {@code type}, {@code tags}, {@code assigned_to}, {@code version}, the ISO times and,
+     * once synced, {@code external_ids}.
      */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.triggerfish.execution;
 
+import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.event.StoredEvent;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one claimed execution's steps in order, from the step it resumes at, one at a time; each step
@@ -80,8 +82,8 @@ public class ExecutionRun {
         if (index >= trigger.actions().size()) {
             return end(execution, ExecutionStatus.COMPLETED, null);
         }
-        ActionStep main = new ActionStep(execution, trigger, index, actions.find(String.valueOf(trigger.actions().get(index).get("type"))));
-        ActionStep step = fallback == 0 ? main : main.fallbackStep(fallback, actions.find(String.valueOf(main.fallbacks().get(fallback - 1).get("type"))));
+        ActionStep main = new ActionStep(execution, trigger, index, handlerOf(trigger.actions().get(index)));
+        ActionStep step = fallback == 0 ? main : main.fallbackStep(fallback, handlerOf(main.fallbacks().get(fallback - 1)));
         if (index > execution.currentStep()) {
             heartbeat.extended(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
         }
@@ -93,6 +95,10 @@ public class ExecutionRun {
                     case NEXT -> runFrom(execution, trigger, index + 1, 0, readStore || step.changesRecords());
                     case RETRY, FAIL, PAUSE, COMPLETE -> Uni.createFrom().voidItem();
                 });
+    }
+
+    private ActionHandler handlerOf(Map<String, Object> action) {
+        return actions.find(String.valueOf(action.get("type")));
     }
 
     /** What the templates would see could not be built: the step fails with the reason, unless the database went away. */

@@ -14,6 +14,7 @@ import dev.triggerfish.template.InvalidTemplate;
 import dev.triggerfish.template.TemplateRenderer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,7 @@ public record TriggerDefinition(
             "delay_minutes", "is_active", "debug_mode");
     static final Set<String> SCHEDULES = Schedules.NAMES;
     private static final int MAX_ACTIONS = 50;
+    private static final int MAX_FALLBACKS = 10;
 
     /**
      * Checks {@code body} (the parsed JSON of a trigger).
@@ -197,7 +199,7 @@ public record TriggerDefinition(
             return null;
         }
         handler.validate(new ConfigCheck(map(action), path, errors));
-        Map<String, Object> own = new java.util.LinkedHashMap<>(map(action));
+        Map<String, Object> own = new LinkedHashMap<>(map(action));
         own.remove("fallback"); // each fallback action is checked as what it is (one that calls out may see secrets)
         templates(own, path, !handler.seesSecrets(), registry, errors);
         return action;
@@ -241,7 +243,6 @@ public record TriggerDefinition(
      * sends a message to a person) may not name one: what it writes or sends is read by people.
      */
     private static final Set<String> ON_FAILURE = Set.of("stop", "continue");
-    private static final int MAX_FALLBACKS = 10;
 
     private static void templates(Object value, String path, boolean noSecrets, ActionRegistry registry, List<FieldError> errors) {
         if (value instanceof String text) {

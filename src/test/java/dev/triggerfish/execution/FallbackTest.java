@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.triggerfish.Api.api;
 import static dev.triggerfish.JsonFixtures.json;
 import static dev.triggerfish.JsonFixtures.object;
 import static dev.triggerfish.SmtpResource.receivedBy;
@@ -140,6 +141,16 @@ class FallbackTest extends EndToEnd {
         assertEquals(List.of("failed", "completed", "completed"), resumed.getList("steps.status"));
         assertEquals(1, sink.at(down).size(), "the replaced action is not run again");
         assertEquals(1, receivedBy(desk).size(), "nor the fallback that already ran");
+    }
+
+    @Test
+    void aFallbackNamingATemplateThatDoesNotExistYetIsSavedWithAWarning() {
+        Map<String, Object> missing = object("type", "send_email", "template_id", 987_654_321, "recipient", "entity_email");
+        JsonPath saved = api().body(json("name", "warned", "trigger_type", "manual", "action_configuration", object("actions",
+                        List.of(webhook("/x/" + uid(), List.of(missing))))))
+                .post("/api/event-triggers").then().statusCode(201).extract().jsonPath();
+        triggers.add(saved.getInt("id"));
+        assertEquals(List.of("action_configuration.actions[0].fallback[0].template_id"), saved.getList("warnings.path"));
     }
 
     @Test

@@ -3,12 +3,14 @@ package dev.triggerfish;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +45,10 @@ class ConfigKeysTest {
     private static final Pattern SCHEDULED = Pattern.compile("@(?:io\\.quarkus\\.scheduler\\.)?Scheduled\\(([^)]*)\\)");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([a-z0-9.\\-]+)(:[^}]*)?}");
 
-    private static final Pattern README_ROW = Pattern.compile("^\\| `(triggerfish\\.[a-z0-9.\\-]+)` \\| ([^|]*) \\|", Pattern.MULTILINE);
+    private static final Pattern README_ROW = Pattern.compile("^\\| `(triggerfish\\.[a-z0-9.\\-<>]+)` \\| ([^|]*) \\|", Pattern.MULTILINE);
+
+    /** The segment that stands for any name in the keys of a map of groups ({@code triggerfish.integrations.<name>.base-url}). */
+    private static final String NAMED = "<name>";
 
     private record Key(String name, String defaultValue, boolean optional, String method) {
         boolean hasDefault() {
@@ -57,7 +62,7 @@ class ConfigKeysTest {
         List<String> undeclared = new ArrayList<>();
         for (String key : properties().stringPropertyNames()) {
             String name = key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key;
-            if (name.startsWith("triggerfish.") && !mapped.containsKey(name) && unmappedReader(name).isEmpty()) {
+            if (name.startsWith("triggerfish.") && !mapped.containsKey(name) && !isNamedKey(mapped, name) && unmappedReader(name).isEmpty()) {
                 undeclared.add(key);
             }
         }
@@ -75,7 +80,7 @@ class ConfigKeysTest {
             if (key.hasDefault() && inProperties) {
                 twice.add(key.name() + " (@WithDefault on " + key.method() + " and application.properties)");
             }
-            if (!key.hasDefault() && !key.optional() && !inProperties) {
+            if (!key.hasDefault() && !key.optional() && !inProperties && !key.name().contains(NAMED)) { // required once a name is configured
                 none.add(key.name() + " (" + key.method() + ")");
             }
         }
@@ -173,9 +178,14 @@ class ConfigKeysTest {
                 continue;
             }
             WithName rename = method.getAnnotation(WithName.class);
-            String name = prefix + "." + (rename != null ? rename.value() : kebab(method.getName()));
+            String name = method.isAnnotationPresent(WithParentName.class) ? prefix
+                    : prefix + "." + (rename != null ? rename.value() : kebab(method.getName()));
             Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getName().startsWith("dev.triggerfish.")) {
+            Class<?> named = type == Map.class && method.getGenericReturnType() instanceof ParameterizedType map
+                    && map.getActualTypeArguments()[1] instanceof Class<?> valueType && valueType.getName().startsWith("dev.triggerfish.") ? valueType : null;
+            if (named != null) {
+                collect(named, name + "." + NAMED, keys);
+            } else if (type.isInterface() && type.getName().startsWith("dev.triggerfish.")) {
                 collect(type, name, keys);
             } else {
                 WithDefault value = method.getAnnotation(WithDefault.class);
@@ -183,6 +193,12 @@ class ConfigKeysTest {
                         group.getSimpleName() + "#" + method.getName()));
             }
         }
+    }
+
+    /** Whether {@code name} is a key of a map of groups with some name in place of {@value #NAMED}. */
+    private static boolean isNamedKey(Map<String, Key> mapped, String name) {
+        return mapped.keySet().stream().filter(key -> key.contains(NAMED))
+                .anyMatch(key -> name.matches(Pattern.quote(key).replace(NAMED, "\\E[^.]+\\Q")));
     }
 
     private static Optional<String> unmappedReader(String name) {

@@ -3,7 +3,13 @@ package dev.triggerfish;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +22,33 @@ public class SmtpResource implements QuarkusTestResourceLifecycleManager {
     /** The running server, to read the messages it received. */
     public static GreenMail server() {
         return server;
+    }
+
+    /** The messages the SMTP server received for {@code address}. */
+    public static List<MimeMessage> receivedBy(String address) {
+        return Arrays.stream(server().getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(address));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    /** The part of {@code message} of the given MIME type, as text. */
+    public static String part(MimeMessage message, String type) throws Exception {
+        Object content = message.getContent();
+        if (content instanceof String text) {
+            return message.isMimeType(type) ? text : null;
+        }
+        Multipart parts = (Multipart) content;
+        for (int i = 0; i < parts.getCount(); i++) {
+            BodyPart part = parts.getBodyPart(i);
+            if (part.isMimeType(type)) {
+                return part.getContent().toString();
+            }
+        }
+        return null;
     }
 
     @Override

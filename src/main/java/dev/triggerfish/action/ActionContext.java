@@ -28,6 +28,7 @@ public final class ActionContext {
     private final Set<String> missing = new LinkedHashSet<>();
     private final boolean secretsVisible;
     private SqlClient tx;
+    private int fallback;
 
     public ActionContext(Map<String, Object> action, long executionId, int stepIndex, long triggerId, String entityType,
                          String entityId, ChangeOrigin origin, Map<String, Object> scope, TemplateRenderer templates) {
@@ -70,9 +71,19 @@ public final class ActionContext {
         return stepIndex;
     }
 
-    /** Sent as {@code Idempotency-Key} on outbound HTTP: the same for every attempt of this step. */
+    /** 0 for the trigger's action at {@link #stepIndex}, n for the n-th action of its {@code fallback}. */
+    public int fallback() {
+        return fallback;
+    }
+
+    /** The step as ids and keys name it: {@code 3}, or {@code 3.f1} for the first fallback of step 3. */
+    public String stepLabel() {
+        return fallback == 0 ? Integer.toString(stepIndex) : stepIndex + ".f" + fallback;
+    }
+
+    /** Sent as {@code Idempotency-Key} on outbound HTTP: the same for every attempt of this step, another for each fallback. */
     public String idempotencyKey() {
-        return executionId + "-" + stepIndex;
+        return executionId + "-" + stepLabel();
     }
 
     public long triggerId() {
@@ -121,6 +132,12 @@ public final class ActionContext {
 
     public SqlClient tx() {
         return tx;
+    }
+
+    /** This context as the one of fallback action {@code n} of its step (0: the action itself). */
+    public ActionContext asFallback(int n) {
+        this.fallback = n;
+        return this;
     }
 
     public ActionContext inTransaction(SqlClient transaction) {

@@ -147,7 +147,7 @@ public class SendEmailAction implements ActionHandler {
     }
 
     private Uni<StepResult> send(ActionContext context, String to, Content content) {
-        String messageId = messageId(context.executionId(), context.stepIndex(), messageIdDomain());
+        String messageId = messageId(context.executionId(), context.stepLabel(), messageIdDomain());
         MailMessage message = new MailMessage()
                 .setFrom(from)
                 .setTo(List.of(to))
@@ -186,6 +186,11 @@ public class SendEmailAction implements ActionHandler {
      * acceptance and the checkpoint is recognisably the same message.
      */
     static String messageId(long execution, int step, String domain) {
+        return messageId(execution, Integer.toString(step), domain);
+    }
+
+    /** The same, for a step labelled as {@link ActionContext#stepLabel()} does ({@code 3.f1}: a fallback of step 3). */
+    static String messageId(long execution, String step, String domain) {
         return "<triggerfish." + execution + "." + step + "@" + domain + ">";
     }
 

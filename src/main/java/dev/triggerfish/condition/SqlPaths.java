@@ -108,6 +108,7 @@ final class SqlPaths {
             case "id", "type" -> "case when " + a + ".attributes ? " + literal(field) + " then " + a + ".attributes -> " + literal(field)
                     + " else to_jsonb(" + a + "." + field + ") end";
             case "tags", "assigned_to", "version", "created_at", "updated_at" -> "to_jsonb(" + a + "." + field + ")";
+            case "external_ids" -> "nullif(" + a + ".external_ids, '{}'::jsonb)"; // CrmRecord.toJson leaves an empty one out
             default -> a + ".attributes -> " + literal(field);
         };
     }

@@ -27,7 +27,8 @@ import java.util.function.UnaryOperator;
 @ApplicationScoped
 public class RecordStore {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
-    private static final String COLUMNS = "type, id, attributes::text as attributes, tags, assigned_to, version, created_at, updated_at";
+    private static final String COLUMNS = "type, id, attributes::text as attributes, tags, assigned_to, version, created_at, updated_at,"
+            + " external_ids::text as external_ids";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -119,6 +120,26 @@ public class RecordStore {
                 .call(c -> emit(tx, "deleted", c, origin));
     }
 
+    /** The id {@code integration} gave the record ({@code sync_to_external}), or null: not synced there yet, or no such record. */
+    public Uni<String> externalId(String type, String id, String integration) {
+        return pool.preparedQuery("select external_ids ->> $3 as external_id from crm_records where type = $1 and id = $2")
+                .execute(Tuple.of(type, id, integration))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("external_id"));
+    }
+
+    /**
+     * Stores the id {@code integration} gave the record. No event and no new version: the record's own
+     * state did not change, and a trigger that syncs on every update must not fire again on its own sync.
+     * False: the record is gone.
+     */
+    public Uni<Boolean> linkExternal(String type, String id, String integration, String externalId) {
+        return pool.preparedQuery("""
+                        update crm_records set external_ids = external_ids || jsonb_build_object($3::text, $4::text)
+                        where type = $1 and id = $2""")
+                .execute(Tuple.of(type, id, integration, externalId))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** The record, read in {@code client}'s transaction (locked when {@code lock}); null when absent. */
     public Uni<CrmRecord> find(SqlClient client, String type, String id, boolean lock) {
         return client.preparedQuery("select " + COLUMNS + " from crm_records where type = $1 and id = $2" + (lock ? " for update" : ""))
@@ -208,7 +229,7 @@ public class RecordStore {
         String[] tags = row.getArrayOfStrings("tags");
         return new CrmRecord(row.getString("type"), row.getString("id"), parse(row.getString("attributes")),
                 tags == null ? List.of() : Arrays.asList(tags), row.getString("assigned_to"), row.getInteger("version"),
-                row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+                row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"), parse(row.getString("external_ids")));
     }
 
     private Map<String, Object> parse(String text) {

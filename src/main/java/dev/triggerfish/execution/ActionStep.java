@@ -7,29 +7,58 @@ import dev.triggerfish.event.StoredEvent;
 import dev.triggerfish.template.TemplateRenderer;
 import dev.triggerfish.trigger.TriggerSnapshot;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * Step {@code index} of an execution: the trigger's action at that index and its handler (null for an
- * action type this version does not know).
+ * Step {@code index} of an execution: the trigger's action at that index, or, when {@code fallback} is
+ * n &gt; 0, the n-th of the actions that run in its place once it failed for good ({@code fallback: [...]});
+ * and its handler (null for an action type this version does not know).
  */
-record ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index, ActionHandler handler) {
+record ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index, ActionHandler handler, int fallback) {
 
-    Map<String, Object> action() {
+    ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index, ActionHandler handler) {
+        this(execution, trigger, index, handler, 0);
+    }
+
+    /** The trigger's action at this index (the one a fallback replaces). */
+    Map<String, Object> mainAction() {
         return trigger.actions().get(index);
+    }
+
+    /** The action this step runs. */
+    Map<String, Object> action() {
+        return fallback == 0 ? mainAction() : fallbacks().get(fallback - 1);
+    }
+
+    /** The actions that run in place of the main action when it fails for good (validated: a list of action objects). */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> fallbacks() {
+        return mainAction().get("fallback") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+    }
+
+    /** Fallback action {@code n} of this step, run by {@code handler}. */
+    ActionStep fallbackStep(int n, ActionHandler fallbackHandler) {
+        return new ActionStep(execution, trigger, index, fallbackHandler, n);
     }
 
     String type() {
         return String.valueOf(action().get("type"));
     }
 
+    /** Whether this is the trigger's last action (or one of its fallbacks). */
     boolean last() {
         return index == trigger.actions().size() - 1;
     }
 
-    /** {@code on_failure: continue}: when this step fails for good, the execution goes on with the next one. */
+    /** Whether nothing runs at this index after this step once it completes: the main action, or the last of its fallbacks. */
+    boolean lastAtItsIndex() {
+        return fallback == 0 || fallback == fallbacks().size();
+    }
+
+    /** {@code on_failure: continue} (of the main action): when this step fails for good, the execution goes on with the next one. */
     boolean continuesOnFailure() {
-        return "continue".equals(action().get("on_failure"));
+        return "continue".equals(mainAction().get("on_failure"));
     }
 
     /** Whether the step runs in the transaction that checkpoints it (its action changes records). */
@@ -49,6 +78,6 @@ record ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index
      */
     ActionContext context(Map<String, Object> scope, TemplateRenderer templates) {
         return new ActionContext(action(), execution.id(), index, trigger.id(), execution.entityType(), execution.entityId(), origin(),
-                scope, templates, handler != null && handler.seesSecrets());
+                scope, templates, handler != null && handler.seesSecrets()).asFallback(fallback);
     }
 }

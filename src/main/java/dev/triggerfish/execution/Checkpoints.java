@@ -9,9 +9,8 @@ import java.util.List;
 
 /**
  * The checkpoint of a step, with the execution's end when the step ends it: completed after the last
- * step; after a failure, retrying (a transient fault, retries left) or failed; after a delay,
- * scheduled for when it ends. Pure: the runner
- * writes what this decides.
+ * step; after a failure, retrying (a transient fault, retries left), the action's fallbacks, or failed;
+ * after a delay, scheduled for when it ends. Pure: the runner writes what this decides.
  */
 final class Checkpoints {
     private Checkpoints() {
@@ -24,34 +23,91 @@ final class Checkpoints {
         }
     }
 
+    /** What follows a step. */
+    enum After {
+        /** The execution stops here, to run this step again later. */
+        RETRY,
+        /** The execution stops here, failed. */
+        FAIL,
+        /** The next fallback action of the same step runs: the first once the action failed for good, or the one after a completed one. */
+        FALLBACK,
+        /** The next step runs. */
+        NEXT,
+        /** The execution pauses until the result's {@code resumeAt}, then runs the next step. */
+        PAUSE,
+        /** The execution is done. */
+        COMPLETE
+    }
+
+    /**
+     * What follows the step's result. A failure stops the execution, retried while the fault is transient
+     * and retries are left; once the failure is for good, the action's {@code fallback} actions run in its
+     * place (a failed fallback fails the step), and with {@code on_failure: continue} the execution goes on
+     * with the next step.
+     */
+    static After after(ActionStep step, StepResult result) {
+        if (result.status() == StepResult.StepStatus.FAILED) {
+            if (retryDelay(step, result) != null) {
+                return After.RETRY;
+            }
+            if (step.fallback() == 0 && !step.fallbacks().isEmpty()) {
+                return After.FALLBACK;
+            }
+            if (!step.continuesOnFailure()) {
+                return After.FAIL;
+            }
+        } else if (!step.lastAtItsIndex()) {
+            return After.FALLBACK;
+        }
+        if (step.last()) {
+            return After.COMPLETE;
+        }
+        return result.resumeAt() != null ? After.PAUSE : After.NEXT;
+    }
+
     static StepRecord of(ActionStep step, ActionContext context, StepResult result, Started started) {
         long durationMs = (System.nanoTime() - started.nanos()) / 1_000_000;
         StepResult recorded = shown(result, context);
         ExecutionStatus end = null;
         String error = null;
         OffsetDateTime retryAt = null;
-        if (endsExecution(step, result)) {
-            error = "step " + step.index() + " (" + step.type() + ") failed: " + result.error();
-            Duration retry = retryDelay(step, result);
-            end = retry == null ? ExecutionStatus.FAILED : ExecutionStatus.RETRYING;
-            retryAt = retry == null ? null : OffsetDateTime.now().plus(retry);
-        } else if (step.last()) {
-            end = ExecutionStatus.COMPLETED;
-        } else if (result.resumeAt() != null) {
-            end = ExecutionStatus.SCHEDULED; // a delay: the next step is due when it ends
-            retryAt = result.resumeAt();
+        int next = step.index() + 1;
+        switch (after(step, result)) {
+            case RETRY, FAIL -> {
+                String which = step.fallback() == 0 ? "" : " fallback " + step.fallback();
+                error = "step " + step.index() + which + " (" + step.type() + ") failed: " + result.error();
+                Duration retry = retryDelay(step, result);
+                end = retry == null ? ExecutionStatus.FAILED : ExecutionStatus.RETRYING;
+                retryAt = retry == null ? null : OffsetDateTime.now().plus(retry);
+                next = step.index();
+            }
+            case FALLBACK -> {
+                next = step.index(); // a resumed execution finds which of its fallbacks already ran in the steps (FallbackProgress)
+                if (step.fallback() == 0) {
+                    recorded = recorded.with(FallbackProgress.REPLACED, true);
+                }
+            }
+            case PAUSE -> {
+                end = ExecutionStatus.SCHEDULED; // a delay: the next step is due when it ends
+                retryAt = result.resumeAt();
+            }
+            case COMPLETE -> end = ExecutionStatus.COMPLETED;
+            case NEXT -> {
+                // the execution goes on
+            }
         }
-        return new StepRecord(step.execution(), step.index(), step.type(), context.idempotencyKey(), recorded, started.at(), durationMs,
-                end, error, retryAt);
+        return new StepRecord(step.execution(), step.index(), step.fallback(), step.type(), context.idempotencyKey(), recorded, started.at(),
+                durationMs, end, error, retryAt, next);
     }
 
     /**
-     * Whether the step's result stops the execution here: a failure does, unless the action says
-     * {@code on_failure: continue} and the failure is for good (a step that will be retried is retried
-     * first, whatever its {@code on_failure}).
+     * Whether the step's result stops the execution here: a failure does, unless the action has
+     * fallbacks or says {@code on_failure: continue} and the failure is for good (a step that will be
+     * retried is retried first, whatever its {@code on_failure}).
      */
     static boolean endsExecution(ActionStep step, StepResult result) {
-        return result.status() == StepResult.StepStatus.FAILED && !(step.continuesOnFailure() && retryDelay(step, result) == null);
+        After after = after(step, result);
+        return after == After.RETRY || after == After.FAIL;
     }
 
     /**

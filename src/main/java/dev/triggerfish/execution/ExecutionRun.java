@@ -1,5 +1,6 @@
 package dev.triggerfish.execution;
 
+import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.event.StoredEvent;
@@ -10,6 +11,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one claimed execution's steps in order, from the step it resumes at, one at a time; each step
@@ -65,24 +68,42 @@ public class ExecutionRun {
         }
         // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
         // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
-        return runFrom(execution, trigger, execution.currentStep(), !execution.fresh());
+        int index = execution.currentStep();
+        return resumedFallback(execution, trigger, index)
+                .flatMap(fallback -> runFrom(execution, trigger, index, fallback, !execution.fresh()));
     }
 
-    /** Runs step {@code index} and the ones after it. */
-    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, boolean readStore) {
+    /** At a step with fallbacks, the one to resume at (0: the action itself), as its checkpoints say. */
+    private Uni<Integer> resumedFallback(ClaimedExecution execution, TriggerSnapshot trigger, int index) {
+        if (index >= trigger.actions().size() || !(trigger.actions().get(index).get("fallback") instanceof List<?> fallbacks)) {
+            return Uni.createFrom().item(0);
+        }
+        return executions.fallbackProgress(execution.id(), index)
+                .map(run -> FallbackProgress.resumeAt(run.replaced(), run.statuses(), fallbacks.size()));
+    }
+
+    /** Runs step {@code index} (from its fallback {@code fallback}, when not 0) and the ones after it. */
+    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, int fallback, boolean readStore) {
         if (index >= trigger.actions().size()) {
             return end(execution, ExecutionStatus.COMPLETED, null);
         }
-        ActionStep step = new ActionStep(execution, trigger, index, actions.find(String.valueOf(trigger.actions().get(index).get("type"))));
+        ActionStep main = new ActionStep(execution, trigger, index, handlerOf(trigger.actions().get(index)));
+        ActionStep step = fallback == 0 ? main : main.fallbackStep(fallback, handlerOf(main.fallbacks().get(fallback - 1)));
         if (index > execution.currentStep()) {
             heartbeat.extended(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
         }
         return Uni.createFrom().deferred(() -> scopes.of(execution, trigger, index, readStore))
                 .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope) : unscoped(step, failure))
-                .flatMap(result -> Checkpoints.endsExecution(step, result) || step.last() || result.resumeAt() != null
-                        ? Uni.createFrom().voidItem()
-                        // after an action that changed the record, later ones see the record as it is now
-                        : runFrom(execution, trigger, index + 1, readStore || step.changesRecords()));
+                // after an action that changed the record, later ones see the record as it is now
+                .flatMap(result -> switch (Checkpoints.after(step, result)) {
+                    case FALLBACK -> runFrom(execution, trigger, index, step.fallback() + 1, readStore || step.changesRecords());
+                    case NEXT -> runFrom(execution, trigger, index + 1, 0, readStore || step.changesRecords());
+                    case RETRY, FAIL, PAUSE, COMPLETE -> Uni.createFrom().voidItem();
+                });
+    }
+
+    private ActionHandler handlerOf(Map<String, Object> action) {
+        return actions.find(String.valueOf(action.get("type")));
     }
 
     /** What the templates would see could not be built: the step fails with the reason, unless the database went away. */

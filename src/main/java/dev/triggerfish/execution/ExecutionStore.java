@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -273,10 +274,12 @@ public class ExecutionStore implements DueExecutions {
         String[] stepErrors = new String[n];
         Integer[] durations = new Integer[n];
         OffsetDateTime[] started = new OffsetDateTime[n];
+        Integer[] fallbacks = new Integer[n];
         for (int i = 0; i < n; i++) {
             StepRecord r = records.get(i);
             ids[i] = r.execution().id();
             steps[i] = r.step();
+            fallbacks[i] = r.fallback();
             nextSteps[i] = r.nextStep();
             // a checkpoint keeps the execution running (and its claim); a final status is one that running may become
             finals[i] = r.finalStatus() == null ? null : ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, r.finalStatus()).wireName();
@@ -297,9 +300,9 @@ public class ExecutionStore implements DueExecutions {
                         with input as (
                             select * from unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[],
                                                  $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::text[],
-                                                 $15::text[], $16::int[], $17::timestamptz[])
+                                                 $15::text[], $16::int[], $17::timestamptz[], $21::int[])
                                 as u(id, step, next_step, status, error, next_attempt_at, type, step_status, key, attempt,
-                                     request, response, step_error, duration, started)),
+                                     request, response, step_error, duration, started, fallback)),
                         held as (
                             update trigger_executions t set
                                 current_step = u.next_step,
@@ -315,12 +318,12 @@ public class ExecutionStore implements DueExecutions {
                             where t.id = any($3::bigint[]) and t.id = u.id and t.claimed_by = $1 and t.status = $18
                             returning t.id),
                         written as (
-                            insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key, attempt,
+                            insert into execution_steps (execution_id, step_index, fallback, action_type, status, idempotency_key, attempt,
                                                          request, response, error, duration_ms, started_at, completed_at)
-                            select u.id, u.step, u.type, u.step_status, u.key, u.attempt, u.request::jsonb, u.response::jsonb,
+                            select u.id, u.step, u.fallback, u.type, u.step_status, u.key, u.attempt, u.request::jsonb, u.response::jsonb,
                                    u.step_error, u.duration, u.started, now()
                             from input u join held h on h.id = u.id
-                            on conflict (execution_id, step_index) do update set
+                            on conflict (execution_id, step_index, fallback) do update set
                                 status = excluded.status, attempt = excluded.attempt, request = excluded.request,
                                 response = excluded.response, error = excluded.error, duration_ms = excluded.duration_ms,
                                 started_at = excluded.started_at, completed_at = excluded.completed_at)
@@ -328,7 +331,7 @@ public class ExecutionStore implements DueExecutions {
                 .execute(Tuple.from(new Object[] {owner, lease.toMillis() / 1000.0, ids, steps, nextSteps, finals, executionErrors,
                         nextAttempts, types, statuses, keys, attempts, requests, responses, stepErrors, durations, started,
                         ExecutionStatus.RUNNING.wireName(), ExecutionStatus.wireNames(ExecutionStatus.ENDED),
-                        ExecutionStatus.SCHEDULED.wireName()}))
+                        ExecutionStatus.SCHEDULED.wireName(), fallbacks}))
                 .map(rows -> {
                     Set<Long> held = new HashSet<>();
                     rows.forEach(row -> held.add(row.getLong("id")));
@@ -466,17 +469,46 @@ public class ExecutionStore implements DueExecutions {
                 });
     }
 
+    /**
+     * What the checkpoints of step {@code step} say of its fallbacks: whether the action failed for good
+     * and they took over ({@link FallbackProgress#REPLACED}), and the status of each that ran, by number.
+     */
+    Uni<FallbackRun> fallbackProgress(long executionId, int step) {
+        return pool.preparedQuery("""
+                        select fallback, status, fallback = 0 and coalesce(response ? $3, false) as replaced
+                        from execution_steps where execution_id = $1 and step_index = $2""")
+                .execute(Tuple.of(executionId, step, FallbackProgress.REPLACED))
+                .map(rows -> {
+                    boolean replaced = false;
+                    Map<Integer, String> statuses = new HashMap<>();
+                    for (Row row : rows) {
+                        replaced |= row.getBoolean("replaced");
+                        if (row.getInteger("fallback") > 0) {
+                            statuses.put(row.getInteger("fallback"), row.getString("status"));
+                        }
+                    }
+                    return new FallbackRun(replaced, statuses);
+                });
+    }
+
+    /** The checkpointed progress of a step's fallbacks (see {@link #fallbackProgress}). */
+    record FallbackRun(boolean replaced, Map<Integer, String> statuses) {
+    }
+
     private Uni<List<Map<String, Object>>> steps(long executionId) {
         return pool.preparedQuery("""
-                        select step_index, action_type, status, idempotency_key, attempt, request::text as request, response::text as response,
-                               error, duration_ms, started_at, completed_at
-                        from execution_steps where execution_id = $1 order by step_index""")
+                        select step_index, fallback, action_type, status, idempotency_key, attempt, request::text as request,
+                               response::text as response, error, duration_ms, started_at, completed_at
+                        from execution_steps where execution_id = $1 order by step_index, fallback""")
                 .execute(Tuple.of(executionId))
                 .map(rows -> {
                     List<Map<String, Object>> steps = new ArrayList<>();
                     for (Row row : rows) {
                         Map<String, Object> step = new LinkedHashMap<>();
                         step.put("step_index", row.getInteger("step_index"));
+                        if (row.getInteger("fallback") > 0) {
+                            step.put("fallback", row.getInteger("fallback")); // the n-th action run in place of the step's own
+                        }
                         step.put("action_type", row.getString("action_type"));
                         step.put("status", row.getString("status"));
                         step.put("attempt", row.getInteger("attempt"));

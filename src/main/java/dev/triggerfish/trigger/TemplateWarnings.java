@@ -78,14 +78,22 @@ public class TemplateWarnings {
         List<Reference> found = new ArrayList<>();
         if (trigger.get("action_configuration") instanceof Map<?, ?> config && config.get("actions") instanceof List<?> actions) {
             for (int i = 0; i < actions.size(); i++) {
-                if (actions.get(i) instanceof Map<?, ?> action && CHANNELS.containsKey(action.get("type"))
-                        && action.get("template_id") instanceof Number id) {
-                    found.add(new Reference("action_configuration.actions[" + i + "].template_id", id.longValue(),
-                            CHANNELS.get(action.get("type"))));
+                String path = "action_configuration.actions[" + i + "]";
+                reference(actions.get(i), path, found);
+                if (actions.get(i) instanceof Map<?, ?> action && action.get("fallback") instanceof List<?> fallbacks) {
+                    for (int j = 0; j < fallbacks.size(); j++) {
+                        reference(fallbacks.get(j), path + ".fallback[" + j + "]", found);
+                    }
                 }
             }
         }
         return found;
+    }
+
+    private static void reference(Object raw, String path, List<Reference> found) {
+        if (raw instanceof Map<?, ?> action && CHANNELS.containsKey(action.get("type")) && action.get("template_id") instanceof Number id) {
+            found.add(new Reference(path + ".template_id", id.longValue(), CHANNELS.get(action.get("type"))));
+        }
     }
 
     record Reference(String path, long id, MessageTemplate.Channel channel) {

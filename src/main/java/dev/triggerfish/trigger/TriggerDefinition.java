@@ -14,6 +14,7 @@ import dev.triggerfish.template.InvalidTemplate;
 import dev.triggerfish.template.TemplateRenderer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +55,7 @@ public record TriggerDefinition(
     private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     static final Set<String> SCHEDULES = Schedules.NAMES;
     private static final int MAX_ACTIONS = 50;
+    private static final int MAX_FALLBACKS = 10;
 
     /**
      * Checks {@code body} (the parsed JSON of a trigger).
@@ -191,22 +193,63 @@ public record TriggerDefinition(
         }
         for (int i = 0; i < list.size(); i++) {
             String path = "action_configuration.actions[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> action)) {
-                errors.add(new FieldError(path, "must be an action object with a 'type'"));
+            Map<?, ?> action = action(list.get(i), path, registry, errors);
+            if (action != null) {
+                // what a step that fails for good does: stop the execution there (the default), or go on with the next step
+                new ConfigCheck(map(action), path, errors).oneOf("on_failure", ON_FAILURE, false);
+                fallbacks(action.get("fallback"), path + ".fallback", registry, errors);
+            }
+        }
+    }
+
+    /** Checks one action object at {@code path}; returns it when it is an object of a known type, else null. */
+    private static Map<?, ?> action(Object raw, String path, ActionRegistry registry, List<FieldError> errors) {
+        if (!(raw instanceof Map<?, ?> action)) {
+            errors.add(new FieldError(path, "must be an action object with a 'type'"));
+            return null;
+        }
+        Object actionType = action.get("type");
+        ActionHandler handler = actionType instanceof String t ? registry.find(t) : null;
+        if (handler == null) {
+            errors.add(new FieldError(path + ".type", (actionType == null ? "is required" : "unknown action type '" + actionType + "'")
+                    + " (one of: " + registry.types() + ")"));
+            return null;
+        }
+        handler.validate(new ConfigCheck(map(action), path, errors));
+        Map<String, Object> own = new LinkedHashMap<>(map(action));
+        own.remove("fallback"); // each fallback action is checked as what it is (one that calls out may see secrets)
+        templates(own, path, !handler.seesSecrets(), registry, errors);
+        return action;
+    }
+
+    /**
+     * {@code fallback}: the actions that run, in order, in place of one that failed for good (the spec:
+     * "design fallback actions for critical processes"). Each stands in for one step, so none pauses
+     * the execution, has its own fallback or its own {@code on_failure} (the replaced action's decides).
+     */
+    private static void fallbacks(Object raw, String path, ActionRegistry registry, List<FieldError> errors) {
+        if (raw == null) {
+            return;
+        }
+        if (!(raw instanceof List<?> list) || list.isEmpty() || list.size() > MAX_FALLBACKS) {
+            errors.add(new FieldError(path, "must be a list of 1 to " + MAX_FALLBACKS + " actions, run in place of this one when it fails for good"));
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            Map<?, ?> action = action(list.get(i), itemPath, registry, errors);
+            if (action == null) {
                 continue;
             }
-            Object actionType = action.get("type");
-            ActionHandler handler = actionType instanceof String t ? registry.find(t) : null;
-            if (handler == null) {
-                errors.add(new FieldError(path + ".type", (actionType == null ? "is required" : "unknown action type '" + actionType + "'")
-                        + " (one of: " + registry.types() + ")"));
-                continue;
+            if ("delay".equals(action.get("type"))) {
+                errors.add(new FieldError(itemPath + ".type", "a fallback stands in for one step and cannot pause the execution"));
             }
-            ConfigCheck actionCheck = new ConfigCheck(map(action), path, errors);
-            handler.validate(actionCheck);
-            // what a step that fails for good does: stop the execution there (the default), or go on with the next step
-            actionCheck.oneOf("on_failure", ON_FAILURE, false);
-            templates(action, path, !handler.seesSecrets(), registry, errors);
+            for (String key : List.of("fallback", "on_failure")) {
+                if (action.containsKey(key)) {
+                    errors.add(new FieldError(itemPath + "." + key, "a fallback action has none of its own (the replaced action's "
+                            + (key.equals("fallback") ? "fallbacks run in order" : "on_failure decides after a failed fallback") + ")"));
+                }
+            }
         }
     }
 

@@ -8,19 +8,17 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import jakarta.mail.BodyPart;
-import jakarta.mail.Message;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static dev.triggerfish.Api.api;
 import static dev.triggerfish.JsonFixtures.json;
 import static dev.triggerfish.JsonFixtures.object;
+import static dev.triggerfish.SmtpResource.part;
+import static dev.triggerfish.SmtpResource.receivedBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -36,33 +34,6 @@ class EmailDeliveryTest extends EndToEnd {
     @BeforeEach
     void templates() {
         specTemplates();
-    }
-
-    /** The messages the SMTP server received for {@code address}. */
-    static List<MimeMessage> receivedBy(String address) {
-        return Arrays.stream(SmtpResource.server().getReceivedMessages()).filter(m -> {
-            try {
-                return Arrays.stream(m.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(address));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
-    }
-
-    /** The part of {@code message} of the given MIME type, as text. */
-    static String part(MimeMessage message, String type) throws Exception {
-        Object content = message.getContent();
-        if (content instanceof String text) {
-            return message.isMimeType(type) ? text : null;
-        }
-        Multipart parts = (Multipart) content;
-        for (int i = 0; i < parts.getCount(); i++) {
-            BodyPart part = parts.getBodyPart(i);
-            if (part.isMimeType(type)) {
-                return part.getContent().toString();
-            }
-        }
-        return null;
     }
 
     @Test

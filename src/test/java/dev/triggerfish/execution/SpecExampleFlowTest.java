@@ -2,12 +2,14 @@ package dev.triggerfish.execution;
 
 import dev.triggerfish.EndToEnd;
 import dev.triggerfish.PostgresResource;
+import dev.triggerfish.SmtpResource;
 import dev.triggerfish.WebhookSink;
 import dev.triggerfish.trigger.SpecExamples;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,8 @@ import java.util.Map;
 
 import static dev.triggerfish.Api.api;
 import static dev.triggerfish.JsonFixtures.read;
+import static dev.triggerfish.SmtpResource.part;
+import static dev.triggerfish.SmtpResource.receivedBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,10 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The spec's example triggers end to end: records change, the triggers fire, and their actions run in
- * order against a real HTTP server and the record store.
+ * order against a real HTTP server, a real SMTP server and the record store.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SmtpResource.class, scope = TestResourceScope.GLOBAL)
 class SpecExampleFlowTest extends EndToEnd {
     @BeforeEach
     void templates() {
@@ -37,15 +42,16 @@ class SpecExampleFlowTest extends EndToEnd {
     }
 
     @Test
-    void newContactWelcomeSequenceSkipsEmailAndCreatesTheFollowUpTask() {
+    void newContactWelcomeSequenceEmailsTheContactAndCreatesTheFollowUpTask() throws Exception {
         int trigger = trigger(SpecExamples.text("01-new-contact-welcome"));
         String contact = "nc-" + uid();
+        String email = contact + "@example.com";
         user("rep-" + uid());
-        record("contacts", "id", contact, "first_name", "Ada", "email", "ada@example.com", "source", "website_form");
-        record("contacts", "id", contact + "-x", "source", "import");
+        record("contacts", "id", contact, "first_name", "Ada", "email", email, "source", "website_form");
+        record("contacts", "id", contact + "-x", "source", "import", "email", contact + "-x@example.com");
 
         JsonPath execution = awaitFinished(trigger, 1);
-        assertEquals("completed", execution.getString("status"));
+        assertEquals("completed", execution.getString("status"), execution.prettify());
         assertEquals(contact, execution.getString("entity_id"));
         assertEquals(List.of("send_email", "create_task"), execution.getList("steps.action_type"));
         assertEquals(List.of("completed", "completed"), execution.getList("steps.status"));
@@ -57,6 +63,13 @@ class SpecExampleFlowTest extends EndToEnd {
         assertEquals(contact, created.getString("related_id"));
         assertNotNull(created.getString("assigned_to"), "'auto' assigns someone");
         assertEquals(OffsetDateTime.now().toLocalDate().plusDays(1).toString(), created.getString("due_date"));
+        // the welcome email, as the SMTP server received it: template 1, to the new contact only
+        List<MimeMessage> received = receivedBy(email);
+        assertEquals(1, received.size());
+        assertEquals("Welcome, Ada!", received.get(0).getSubject());
+        assertEquals("Hello Ada, welcome!", part(received.get(0), "text/plain").trim());
+        assertEquals(execution.getString("steps[0].output.message_id"), received.get(0).getMessageID());
+        assertEquals(List.of(), receivedBy(contact + "-x@example.com"), "an imported contact is not welcomed");
     }
 
     @Test
@@ -103,7 +116,7 @@ class SpecExampleFlowTest extends EndToEnd {
     }
 
     @Test
-    void leadQualificationWaitsItsDelayThenRunsEveryActionInOrder() {
+    void leadQualificationWaitsItsDelayThenRunsEveryActionInOrder() throws Exception {
         String rep = "rep-" + uid();
         user(rep, "senior_sales_rep");
         int trigger = trigger("05-lead-qualification", "/unused");
@@ -122,10 +135,16 @@ class SpecExampleFlowTest extends EndToEnd {
         // the five minutes pass
         sql("update trigger_executions set next_attempt_at = now() where id = $1", scheduled.getLong("data[0].id"));
         JsonPath execution = awaitFinished(trigger, 1);
-        assertEquals("completed", execution.getString("status"));
+        assertEquals("completed", execution.getString("status"), execution.prettify());
         assertEquals(List.of("completed", "completed", "completed", "completed", "completed"), execution.getList("steps.status"));
         JsonPath lead = recordOf("contacts", contact);
         assertEquals(lead.getString("assigned_to") + "@example.com", execution.getString("steps[3].output.to"), "emailed to the user just assigned");
+        // that user's email, as the SMTP server received it: template 3, rendered for the lead
+        List<MimeMessage> mailed = receivedBy(lead.getString("assigned_to") + "@example.com").stream()
+                .filter(m -> messageId(m).equals(execution.getString("steps[3].output.message_id"))).toList();
+        assertEquals(1, mailed.size());
+        assertEquals("Qualified lead: Ada Lovelace", mailed.get(0).getSubject());
+        assertEquals("Ada Lovelace is qualified and yours.", part(mailed.get(0), "text/plain").trim());
         assertEquals("qualified", lead.getString("status"));
         assertEquals(List.of("prospect", "hot-lead"), lead.getList("tags"));
         assertTrue(List.of(rep).contains(lead.getString("assigned_to")) || lead.getString("assigned_to") != null);
@@ -138,6 +157,14 @@ class SpecExampleFlowTest extends EndToEnd {
         update("contacts", contact + "-probe", "engagement_score", 8);
         await().atMost(DEADLINE).until(() -> executions(trigger).getList("data").size() == 2);
         assertEquals(List.of(contact + "-probe", contact), executions(trigger).getList("data.entity_id"));
+    }
+
+    private static String messageId(MimeMessage message) {
+        try {
+            return message.getMessageID();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

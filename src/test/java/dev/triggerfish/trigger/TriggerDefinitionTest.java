@@ -96,7 +96,16 @@ class TriggerDefinitionTest {
         "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'assign_to_user'}]}} | action_configuration.actions[0].user_id",
         "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'trigger_workflow'}]}} | action_configuration.actions[0].workflow_id",
         "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_to_cadence', 'cadence_id': 2, 'start_step': 0}]}} | action_configuration.actions[0].start_step",
-        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'sync_to_external'}]}} | action_configuration.actions[0].integration",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'sync_to_external', 'mapping': {'Email': '{{entity.email}}'}}]}} | action_configuration.actions[0].integration",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'sync_to_external', 'integration': 'salesforce'}]}} | action_configuration.actions[0].mapping",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'sync_to_external', 'integration': 'salesforce', 'mapping': {}}]}} | action_configuration.actions[0].mapping",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': []}]}} | action_configuration.actions[0].fallback",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': {'type': 'add_tag'}}]}} | action_configuration.actions[0].fallback",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': [{'type': 'webhook'}]}]}} | action_configuration.actions[0].fallback[0].url",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': [{'type': 'teleport'}]}]}} | action_configuration.actions[0].fallback[0].type",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': [{'type': 'delay', 'minutes': 5}]}]}} | action_configuration.actions[0].fallback[0].type",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': [{'type': 'add_tag', 'tag': 'y', 'fallback': [{'type': 'add_tag', 'tag': 'z'}]}]}]}} | action_configuration.actions[0].fallback[0].fallback",
+        "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'add_tag', 'tag': 'x', 'fallback': [{'type': 'add_tag', 'tag': 'y', 'on_failure': 'continue'}]}]}} | action_configuration.actions[0].fallback[0].on_failure",
         "{'name': 'x', 'trigger_type': 'time_based', " + ACTIONS_OK + "} | action_configuration.schedule",
         "{'name': 'x', 'trigger_type': 'time_based', 'action_configuration': {'schedule': 'sometimes', 'actions': [{'type': 'add_tag', 'tag': 'x'}]}} | action_configuration.schedule",
         "{'name': 'x', 'trigger_type': 'time_based', 'trigger_conditions': [{'field': 'a', 'operator': 'equals', 'value': 1}, {'group': [{'field': 'stage', 'operator': 'changed_to', 'value': 'won'}]}], 'action_configuration': {'schedule': 'daily', 'actions': [{'type': 'add_tag', 'tag': 'x'}]}} | trigger_conditions[1].group[0].operator",
@@ -143,6 +152,17 @@ class TriggerDefinitionTest {
     @MethodSource("specTriggers")
     void everySpecExampleIsAcceptedWithItsSecretsConfigured(String name) {
         TriggerDefinition.from(SpecExamples.json(name), WITH_SECRETS);
+    }
+
+    @Test
+    void eachFallbackActionSeesTheSecretsItsOwnTypeMaySee() {
+        String fallbacks = "{'name': 'x', 'trigger_type': 'manual', 'action_configuration': {'actions': [{'type': 'send_email', 'recipient': 'custom',"
+                + " 'custom_email': 'desk@example.com', 'subject': 'Hi', 'body': 'Hello', 'fallback': [%s]}]}}";
+        TriggerDefinition.from(body(fallbacks.formatted("{'type': 'webhook', 'url': 'https://x.example.com', 'headers': {'Authorization': 'Bearer {{api_token}}'}}")),
+                WITH_SECRETS);
+        List<FieldError> errors = assertThrows(InvalidTrigger.class, () -> TriggerDefinition.from(body(fallbacks.formatted(
+                "{'type': 'create_note', 'content': 'token {{api_token}}'}")), WITH_SECRETS)).errors();
+        assertEquals(List.of("action_configuration.actions[0].fallback[0].content"), errors.stream().map(FieldError::path).toList());
     }
 
     @Test

@@ -55,8 +55,9 @@ public class ExecutionRun {
     private Uni<Void> start(ClaimedExecution execution) {
         if (execution.flow() != null) {
             // a workflow's child or a cadence step runs the chain it was created with, whatever became of its trigger since
-            return runFrom(execution, execution.flow().snapshot(execution.triggerId(), execution.triggerVersion()), execution.currentStep(),
-                    !execution.fresh());
+            TriggerSnapshot flow = execution.flow().snapshot(execution.triggerId(), execution.triggerVersion());
+            int index = execution.currentStep();
+            return resumedFallback(execution, flow, index).flatMap(fallback -> runFrom(execution, flow, index, fallback, !execution.fresh()));
         }
         TriggerSnapshot trigger = catalog.get(execution.triggerId());
         if (trigger == null) {

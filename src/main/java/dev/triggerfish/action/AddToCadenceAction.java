@@ -15,6 +15,11 @@ public class AddToCadenceAction implements ActionHandler {
     CadenceEnroller cadences;
 
     @Override
+    public boolean seesSecrets() {
+        return false; // what it renders is stored with the enrolment: no secret may reach the database
+    }
+
+    @Override
     public String type() {
         return "add_to_cadence";
     }

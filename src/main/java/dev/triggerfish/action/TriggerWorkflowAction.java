@@ -23,6 +23,11 @@ public class TriggerWorkflowAction implements ActionHandler {
     WorkflowStarter workflows;
 
     @Override
+    public boolean seesSecrets() {
+        return false; // the rendered context is stored with the child execution: no secret may reach the database
+    }
+
+    @Override
     public String type() {
         return "trigger_workflow";
     }

@@ -198,4 +198,15 @@ class TriggerDefinitionTest {
                 "action_configuration.actions[4].user_id", "action_configuration.actions[5].title"), errors.stream().map(FieldError::path).toList(), errors.toString());
         assertTrue(errors.get(0).message().contains("'api_token'"), errors.get(0).message());
     }
+
+    /** A workflow's context is stored with its child execution, an enrolment with its cadence: no secret may reach them. */
+    @Test
+    void whatIsStoredMayNotUseSecrets() {
+        List<FieldError> errors = assertThrows(InvalidTrigger.class, () -> TriggerDefinition.from(body("{'name': 'x', 'trigger_type': 'manual',"
+                + " 'action_configuration': {'actions': ["
+                + "{'type': 'trigger_workflow', 'workflow_id': 7, 'context': {'token': '{{api_token}}', 'event': '{{trigger_event}}'}},"
+                + "{'type': 'add_to_cadence', 'cadence_id': 2, 'start_step': 1, 'note': '{slack_token}'}]}}"), WITH_SECRETS)).errors();
+        assertEquals(List.of("action_configuration.actions[0].context.token", "action_configuration.actions[1].note"),
+                errors.stream().map(FieldError::path).toList(), errors.toString());
+    }
 }

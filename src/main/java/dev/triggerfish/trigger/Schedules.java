@@ -4,6 +4,9 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,6 +18,10 @@ import java.util.TreeSet;
  */
 final class Schedules {
     static final Set<String> NAMES = Set.of("every_minute", "every_5_minutes", "every_15_minutes", "hourly", "daily", "weekly", "monthly");
+    /** The settings beside {@code schedule} that only a time_based trigger has. */
+    static final List<String> POLICIES = List.of("timezone", "catch_up", "overlap");
+    public static final Set<String> CATCH_UP = Set.of("last", "all", "none");
+    public static final Set<String> OVERLAP = Set.of("skip", "allow");
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     private Schedules() {
@@ -35,6 +42,19 @@ final class Schedules {
         } catch (IllegalArgumentException e) {
             return "is not a valid cron expression (minute hour day month weekday): "
                     + String.valueOf(e.getMessage()).replace("Failed to parse cron expression. ", "") + " (was '" + schedule + "')";
+        }
+    }
+
+    /** Why {@code zone} is not an IANA time zone name ({@code Europe/Berlin}, {@code UTC}), or null when it is one. */
+    static String zoneRefusal(Object zone) {
+        if (!(zone instanceof String name) || !(ZoneId.getAvailableZoneIds().contains(name) || "UTC".equals(name))) {
+            return "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (was " + (zone instanceof String ? "'" + zone + "'" : "not a string") + ")";
+        }
+        try {
+            ZoneId.of(name);
+            return null;
+        } catch (DateTimeException e) {
+            return "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (was '" + name + "')";
         }
     }
 }

@@ -25,6 +25,7 @@ create table schedule_slots (
     created         bigint      not null default 0,  -- executions created (overlap-skipped and rate-limited included)
     skipped_overlap bigint      not null default 0,
     pages           integer     not null default 0,
+    find_ms         bigint      not null default 0,  -- of the duration, the time spent finding the matches (SQL and recheck)
     created_at      timestamptz not null default now(),
     started_at      timestamptz,
     completed_at    timestamptz,

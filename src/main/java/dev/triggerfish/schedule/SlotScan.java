@@ -70,9 +70,10 @@ public class SlotScan {
     /** Scans and commits the page after {@code slot}'s checkpoint; answers the slot past it, or null when the scan is done. */
     public Uni<ClaimedSlot> page(String owner, ClaimedSlot slot, TriggerSnapshot trigger) {
         CompiledCondition condition = trigger.compiled().condition();
+        long started = System.nanoTime();
         return candidates(slot, trigger)
                 .flatMap(rows -> matching(rows, condition, slot).flatMap(matched -> rows.isEmpty() ? Uni.createFrom().<ClaimedSlot>nullItem()
-                        : commit(owner, slot, trigger, rows.size(), matched, rows.get(rows.size() - 1).record)
+                        : commit(owner, slot, trigger, rows.size(), matched, rows.get(rows.size() - 1).record, (System.nanoTime() - started) / 1_000_000)
                                 .map(next -> rows.size() < config.pageSize() ? null : next)));
     }
 
@@ -124,7 +125,8 @@ public class SlotScan {
                 .toList());
     }
 
-    private Uni<ClaimedSlot> commit(String owner, ClaimedSlot slot, TriggerSnapshot trigger, int scanned, List<CrmRecord> matched, CrmRecord last) {
+    private Uni<ClaimedSlot> commit(String owner, ClaimedSlot slot, TriggerSnapshot trigger, int scanned, List<CrmRecord> matched, CrmRecord last,
+                                   long findMillis) {
         return pool.withTransaction(tx -> open(tx, trigger, matched)
                 .flatMap(open -> events.appendAll(tx, events(slot, matched), true)
                         .flatMap(appended -> {
@@ -143,7 +145,7 @@ public class SlotScan {
                             return rateLimiter.apply(tx, created)
                                     .flatMap(admitted -> executions.insert(tx, admitted))
                                     .flatMap(n -> slots.checkpoint(tx, owner, slot, last.type(), last.id(),
-                                            new PageCounts(scanned, matched.size(), n, skipped), config.lease()));
+                                            new PageCounts(scanned, matched.size(), n, skipped, findMillis), config.lease()));
                         })))
                 .replaceWith(slot.after(last.type(), last.id()));
     }

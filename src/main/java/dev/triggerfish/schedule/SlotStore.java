@@ -126,11 +126,11 @@ public class SlotStore {
     public Uni<Void> checkpoint(SqlClient tx, String owner, ClaimedSlot slot, String afterType, String afterId, PageCounts counts, Duration lease) {
         return tx.preparedQuery("""
                         update schedule_slots set after_type = $3, after_id = $4, scanned = scanned + $5, matched = matched + $6,
-                               created = created + $7, skipped_overlap = skipped_overlap + $8, pages = pages + 1,
+                               created = created + $7, skipped_overlap = skipped_overlap + $8, pages = pages + 1, find_ms = find_ms + $10,
                                lease_until = now() + make_interval(secs => $9)
                         where id = $1 and claimed_by = $2""")
                 .execute(Tuple.from(new Object[] {slot.id(), owner, afterType, afterId, counts.scanned(), counts.matched(), counts.created(),
-                        counts.skippedOverlap(), lease.toMillis() / 1000.0}))
+                        counts.skippedOverlap(), lease.toMillis() / 1000.0, counts.findMillis()}))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw new LostSlot(slot.id());
@@ -152,7 +152,7 @@ public class SlotStore {
     /** A trigger's slots, latest first, as the run summaries of {@code GET /api/event-triggers/{id}/runs}. */
     public Uni<List<Map<String, Object>>> runs(long triggerId, int limit) {
         return pool.preparedQuery("""
-                        select id, slot_at, origin, status, reason, scanned, matched, created, skipped_overlap, pages, started_at, completed_at,
+                        select id, slot_at, origin, status, reason, scanned, matched, created, skipped_overlap, pages, find_ms, started_at, completed_at,
                                (extract(epoch from completed_at - started_at) * 1000)::bigint as duration_ms
                         from schedule_slots where trigger_id = $1 order by slot_at desc limit $2""")
                 .execute(Tuple.of(triggerId, limit))
@@ -170,6 +170,7 @@ public class SlotStore {
                         run.put("executions_created", r.getLong("created"));
                         run.put("skipped_overlap", r.getLong("skipped_overlap"));
                         run.put("pages", r.getInteger("pages"));
+                        run.put("find_ms", r.getLong("find_ms"));
                         run.put("started_at", time(r.getOffsetDateTime("started_at")));
                         run.put("completed_at", time(r.getOffsetDateTime("completed_at")));
                         run.put("duration_ms", r.getLong("duration_ms"));

@@ -1,7 +1,6 @@
 package dev.triggerfish.schedule;
 
 import dev.triggerfish.api.DatabaseUnavailable;
-import dev.triggerfish.execution.Runner;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.trigger.Schedule;
 import dev.triggerfish.trigger.TriggerCatalog;
@@ -30,16 +29,14 @@ public class Scheduler {
     private final SlotStore slots;
     private final SlotScan scan;
     private final TriggerCatalog catalog;
-    private final Runner runner;
     private final Pool pool;
     private final ScheduleConfig config;
     private final String owner;
 
-    public Scheduler(SlotStore slots, SlotScan scan, TriggerCatalog catalog, Runner runner, Pool pool, ScheduleConfig config, ReplicaId replica) {
+    public Scheduler(SlotStore slots, SlotScan scan, TriggerCatalog catalog, Pool pool, ScheduleConfig config, ReplicaId replica) {
         this.slots = slots;
         this.scan = scan;
         this.catalog = catalog;
-        this.runner = runner;
         this.pool = pool;
         this.config = config;
         this.owner = replica.id();
@@ -113,25 +110,19 @@ public class Scheduler {
 
     /** Runs a claimed slot from its checkpoint to the end and records how it ended. */
     public Uni<Void> run(String owner, ClaimedSlot claimed) {
-        TriggerSnapshot trigger = catalog.get(claimed.triggerId());
+        TriggerSnapshot known = catalog.get(claimed.triggerId());
+        // a trigger changed on another replica a moment ago may not have reached this one's catalog yet: ask again before skipping
+        return (known != null && known.active() ? Uni.createFrom().voidItem() : catalog.reload())
+                .flatMap(ignored -> runKnown(owner, claimed, catalog.get(claimed.triggerId())));
+    }
+
+    private Uni<Void> runKnown(String owner, ClaimedSlot claimed, TriggerSnapshot trigger) {
         if (trigger == null || !trigger.active()) {
             return slots.finish(owner, claimed.id(), SlotStatus.SKIPPED, trigger == null ? "the trigger was deleted before the slot ran"
                     : "the trigger was deactivated before the slot ran").replaceWithVoid();
         }
-        // the pages one after the other: no item is null, and the stream ends after the page that reports the scan done
-        return Multi.createBy().repeating()
-                .uni(() -> new java.util.concurrent.atomic.AtomicReference<>(claimed), position -> scan.page(owner, position.get(), trigger)
-                        .map(next -> {
-                            runner.wake();
-                            if (next == null) {
-                                return Boolean.TRUE;
-                            }
-                            position.set(next);
-                            return Boolean.FALSE;
-                        }))
-                .until(Boolean::booleanValue)
-                .collect().last()
-                .flatMap(done -> slots.finish(owner, claimed.id(), SlotStatus.COMPLETED, null))
+        return scan.scan(owner, claimed, trigger, Integer.MAX_VALUE)
+                .flatMap(ignored -> slots.finish(owner, claimed.id(), SlotStatus.COMPLETED, null))
                 .replaceWithVoid()
                 .onFailure(e -> e instanceof LostSlot).recoverWithNull()
                 .onFailure(e -> !DatabaseUnavailable.is(e)).recoverWithUni(e -> {

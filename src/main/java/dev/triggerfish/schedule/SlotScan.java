@@ -13,9 +13,13 @@ import dev.triggerfish.event.NewEvent;
 import dev.triggerfish.execution.ExecutionStatus;
 import dev.triggerfish.execution.ExecutionStore;
 import dev.triggerfish.execution.NewExecution;
+import dev.triggerfish.execution.Runner;
 import dev.triggerfish.trigger.TriggerSnapshot;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.sqlclient.Cursor;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -29,12 +33,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One page of a slot's scan: the records after the checkpoint that the trigger's conditions select
- * (pushed down to SQL as they hold at the slot's time, the rows SQL cannot decide rechecked in memory),
- * in (type, id) order; then, in one transaction, the checkpoint moved past the page and an event and
- * an execution created per matching record. Records are read a page at a time, never all at once.
+ * A slot's scan: the records after the checkpoint that the trigger's conditions select (pushed down
+ * to SQL as they hold at the slot's time, the rows SQL cannot decide rechecked in memory), in (type, id)
+ * order, a page at a time (never all records in memory); per page, in one transaction, an event and an
+ * execution per matching record and the checkpoint moved past the page.
  *
  * <p>Which records: those of the trigger's {@code model_type}, or, when it names none (as the spec's
  * two time-based examples), records of every type; a condition on a field a record lacks is false
@@ -54,10 +61,12 @@ public class SlotScan {
     private final RateLimiter rateLimiter;
     private final ScheduleConfig config;
     private final SlotStore slots;
+    private final Runner runner;
 
-    public SlotScan(SlotStore slots, Pool pool, RecordStore records, RecordRelations relations, EventStore events, ExecutionStore executions,
+    public SlotScan(SlotStore slots, Runner runner, Pool pool, RecordStore records, RecordRelations relations, EventStore events, ExecutionStore executions,
                     RateLimiter rateLimiter, ScheduleConfig config) {
         this.slots = slots;
+        this.runner = runner;
         this.pool = pool;
         this.records = records;
         this.relations = relations;
@@ -67,21 +76,60 @@ public class SlotScan {
         this.config = config;
     }
 
-    /** Scans and commits the page after {@code slot}'s checkpoint; answers the slot past it, or null when the scan is done. */
-    public Uni<ClaimedSlot> page(String owner, ClaimedSlot slot, TriggerSnapshot trigger) {
+    /**
+     * Scans from {@code slot}'s checkpoint, committing page after page, and stops at the end or after
+     * {@code maxPages} pages. Answers the slot at its last checkpoint, or null when the scan is done.
+     * The matches are read through one cursor, in a read-only transaction of their own, planned for the
+     * whole result ({@code cursor_tuple_fraction = 1}: one scan and a sort, rather than a walk of the
+     * primary key that the planner picks for a cursor's first rows); the checkpoint still orders by
+     * (type, id), so a replica that takes the slot over opens a cursor after the last committed page.
+     */
+    public Uni<ClaimedSlot> scan(String owner, ClaimedSlot slot, TriggerSnapshot trigger, int maxPages) {
+        SqlPredicate predicate = ConditionSql.compile(trigger.compiled().condition(), slot.slotAt(), RecordRelations.TYPES);
+        StringBuilder sql = new StringBuilder();
+        Tuple parameters = query(predicate, slot, trigger.compiled().modelKey(), sql);
+        return pool.withTransaction(conn -> conn.query("set transaction read only").execute()
+                .flatMap(ignored -> conn.query("set local cursor_tuple_fraction = 1").execute())
+                .flatMap(ignored -> conn.prepare(sql.toString()))
+                .flatMap(statement -> pages(owner, statement.cursor(parameters), slot, trigger, maxPages)));
+    }
+
+    private Uni<ClaimedSlot> pages(String owner, Cursor cursor, ClaimedSlot start, TriggerSnapshot trigger, int maxPages) {
+        AtomicReference<ClaimedSlot> position = new AtomicReference<>(start);
+        AtomicInteger pages = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
+        // one page after the other; the stream ends after the last page, or after maxPages
+        return Multi.createBy().repeating()
+                .uni(() -> page(owner, cursor, position.get(), trigger)
+                        .map(next -> {
+                            if (next == null) {
+                                done.set(true);
+                            } else {
+                                position.set(next);
+                            }
+                            return done.get() || pages.incrementAndGet() >= maxPages;
+                        }))
+                .until(stop -> stop)
+                .collect().last()
+                .map(ignored -> done.get() ? null : position.get());
+    }
+
+    /** Reads and commits the next page; answers the slot past it, or null when the cursor is done. */
+    private Uni<ClaimedSlot> page(String owner, Cursor cursor, ClaimedSlot slot, TriggerSnapshot trigger) {
         CompiledCondition condition = trigger.compiled().condition();
         long started = System.nanoTime();
-        return candidates(slot, trigger)
+        return cursor.read(config.pageSize())
+                .map(this::candidates)
                 .flatMap(rows -> matching(rows, condition, slot).flatMap(matched -> rows.isEmpty() ? Uni.createFrom().<ClaimedSlot>nullItem()
                         : commit(owner, slot, trigger, rows.size(), matched, rows.get(rows.size() - 1).record, (System.nanoTime() - started) / 1_000_000)
-                                .map(next -> rows.size() < config.pageSize() ? null : next)));
+                                .map(next -> cursor.hasMore() ? next : null)));
     }
 
     private record Candidate(CrmRecord record, boolean recheck) {
     }
 
-    /** The SQL select of a page, with its parameters; the predicate's relative dates resolved at the slot's time. */
-    static Tuple query(SqlPredicate p, ClaimedSlot slot, String modelKey, int pageSize, StringBuilder sql) {
+    /** The SQL select of the matches after the slot's checkpoint, in (type, id) order, with its parameters; relative dates at the slot's time. */
+    static Tuple query(SqlPredicate p, ClaimedSlot slot, String modelKey, StringBuilder sql) {
         List<Object> parameters = new ArrayList<>(p.parameters());
         sql.append(p.select(RecordStore.columns("r")));
         if (modelKey != null) {
@@ -93,23 +141,16 @@ public class SlotScan {
             parameters.add(slot.afterId());
             sql.append("\n  and (r.type, r.id) > ($").append(parameters.size() - 1).append("::text, $").append(parameters.size()).append("::text)");
         }
-        parameters.add(pageSize);
-        sql.append("\norder by r.type, r.id limit $").append(parameters.size());
+        sql.append("\norder by r.type, r.id");
         return Tuple.from(parameters);
     }
 
-    private Uni<List<Candidate>> candidates(ClaimedSlot slot, TriggerSnapshot trigger) {
-        SqlPredicate predicate = ConditionSql.compile(trigger.compiled().condition(), slot.slotAt(), RecordRelations.TYPES);
-        StringBuilder sql = new StringBuilder();
-        Tuple parameters = query(predicate, slot, trigger.compiled().modelKey(), config.pageSize(), sql);
-        return pool.preparedQuery(sql.toString()).execute(parameters)
-                .map(rows -> {
-                    List<Candidate> out = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        out.add(new Candidate(records.read(row), Boolean.TRUE.equals(row.getBoolean("recheck"))));
-                    }
-                    return out;
-                });
+    private List<Candidate> candidates(RowSet<Row> rows) {
+        List<Candidate> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            out.add(new Candidate(records.read(row), Boolean.TRUE.equals(row.getBoolean("recheck"))));
+        }
+        return out;
     }
 
     /** The candidates that match: all those SQL decided, and those the in-memory evaluator keeps, at the slot's time. */
@@ -127,7 +168,7 @@ public class SlotScan {
 
     private Uni<ClaimedSlot> commit(String owner, ClaimedSlot slot, TriggerSnapshot trigger, int scanned, List<CrmRecord> matched, CrmRecord last,
                                    long findMillis) {
-        return pool.withTransaction(tx -> open(tx, trigger, matched)
+        return pool.withTransaction(tx -> open(tx, slot, trigger, matched)
                 .flatMap(open -> events.appendAll(tx, events(slot, matched), true)
                         .flatMap(appended -> {
                             List<NewExecution> created = new ArrayList<>(matched.size());
@@ -147,13 +188,14 @@ public class SlotScan {
                                     .flatMap(n -> slots.checkpoint(tx, owner, slot, last.type(), last.id(),
                                             new PageCounts(scanned, matched.size(), n, skipped, findMillis), config.lease()));
                         })))
+                .invoke(runner::wake)
                 .replaceWith(slot.after(last.type(), last.id()));
     }
 
     private static NewExecution execution(TriggerSnapshot trigger, long eventId, CrmRecord record, Long blocking, OffsetDateTime now) {
         if (blocking != null) {
             return new NewExecution(trigger.id(), trigger.version(), eventId, record.type(), record.id(), ExecutionStatus.SKIPPED, now,
-                    "overlap: skip: execution " + blocking + " from an earlier slot has not finished");
+                    "overlap: skip: execution " + blocking + " from the previous slot has not finished");
         }
         int delay = trigger.delayMinutes();
         return new NewExecution(trigger.id(), trigger.version(), eventId, record.type(), record.id(),
@@ -172,20 +214,29 @@ public class SlotScan {
     }
 
     /**
-     * With {@code overlap: skip} (the default), the unfinished executions of this trigger for the page's
-     * records, by record key; with {@code allow}, none.
+     * With {@code overlap: skip} (the default), the page's records whose execution from the previous
+     * slot (the latest earlier one that ran) has not finished, by record key, with that execution's id;
+     * with {@code allow}, none. Found by the previous slot's event keys: two unique-index lookups per
+     * record, whatever the size of the trigger's history.
      */
-    private static Uni<Map<String, Long>> open(SqlClient tx, TriggerSnapshot trigger, List<CrmRecord> matched) {
+    private static Uni<Map<String, Long>> open(SqlClient tx, ClaimedSlot slot, TriggerSnapshot trigger, List<CrmRecord> matched) {
         if (matched.isEmpty() || "allow".equals(overlap(trigger))) {
             return Uni.createFrom().item(Map.of());
         }
-        String[] types = matched.stream().map(CrmRecord::type).distinct().toArray(String[]::new);
-        String[] ids = matched.stream().map(CrmRecord::id).toArray(String[]::new);
+        String[] keys = matched.stream().map(r -> r.type() + "/" + r.id()).toArray(String[]::new);
         return tx.preparedQuery("""
-                        select entity_type, entity_id, max(id) as id from trigger_executions
-                        where trigger_id = $1 and status = any($2) and entity_id = any($3) and entity_type = any($4)
-                        group by entity_type, entity_id""")
-                .execute(Tuple.from(new Object[] {trigger.id(), ExecutionStatus.wireNames(UNFINISHED), ids, types}))
+                        with previous as (
+                            select id from schedule_slots
+                            where trigger_id = $1 and slot_at < $2 and status = any($5)
+                            order by slot_at desc limit 1)
+                        select x.entity_type, x.entity_id, x.id
+                        from previous p
+                        cross join unnest($3::text[]) as k(key)
+                        join events e on e.client_event_id = 'schedule:' || p.id || ':' || k.key
+                        join trigger_executions x on x.trigger_id = $1 and x.event_id = e.id
+                        where x.status = any($4)""")
+                .execute(Tuple.from(new Object[] {trigger.id(), OffsetDateTime.ofInstant(slot.slotAt(), ZoneOffset.UTC), keys,
+                        ExecutionStatus.wireNames(UNFINISHED), new String[] {SlotStatus.COMPLETED.wireName(), SlotStatus.RUNNING.wireName()}}))
                 .map(rows -> {
                     Map<String, Long> out = new HashMap<>();
                     rows.forEach(r -> out.put(RecordStore.key(r.getString("entity_type"), r.getString("entity_id")), r.getLong("id")));

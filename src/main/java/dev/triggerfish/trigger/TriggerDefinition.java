@@ -240,7 +240,7 @@ public record TriggerDefinition(
     /**
      * A time-based trigger's {@code timezone} (an IANA name, default UTC), {@code catch_up} (missed slots:
      * {@code last}, the default, {@code all}, {@code none}) and {@code overlap} (a record whose execution
-     * from an earlier slot has not finished: {@code skip}, the default, or {@code allow}).
+     * from the previous slot has not finished: {@code skip}, the default, or {@code allow}).
      */
     private static void slotPolicies(TriggerType type, ConfigCheck check) {
         for (String key : Schedules.POLICIES) {

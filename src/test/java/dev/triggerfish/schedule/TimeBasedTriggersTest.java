@@ -182,7 +182,7 @@ class TimeBasedTriggersTest extends EndToEnd {
         // replica A plans, claims the slot and commits one page (10 records), then dies
         scheduler.plan(at, only).await().atMost(TICK);
         ClaimedSlot claimed = slots.claim("replica-a", Duration.ofMinutes(5), at, only).await().atMost(TICK);
-        ClaimedSlot afterFirstPage = scan.page("replica-a", claimed, catalog.get(trigger)).await().atMost(TICK);
+        ClaimedSlot afterFirstPage = scan.scan("replica-a", claimed, catalog.get(trigger), 1).await().atMost(TICK);
         assertEquals("m09", afterFirstPage.afterId());
         // its lease runs out (the database's clock, moved by SQL rather than waited for)
         sql("update schedule_slots set lease_until = now() - interval '1 second' where id = $1", claimed.id());
@@ -190,7 +190,7 @@ class TimeBasedTriggersTest extends EndToEnd {
         // replica B takes the slot over and resumes after m09
         assertEquals(1, scheduler.tick("replica-b", at, List.of((long) trigger)).await().atMost(TICK));
         // A comes back and commits the page it had in hand: refused, and nothing is created
-        assertThrows(LostSlot.class, () -> scan.page("replica-a", afterFirstPage, catalog.get(trigger)).await().atMost(TICK));
+        assertThrows(LostSlot.class, () -> scan.scan("replica-a", afterFirstPage, catalog.get(trigger), 1).await().atMost(TICK));
 
         Map<String, Object> run = runs(trigger).get(0);
         assertEquals("completed", run.get("status"));
@@ -260,7 +260,7 @@ class TimeBasedTriggersTest extends EndToEnd {
             assertEquals("scheduled", executions.get(0).getString("status"));
             if (policy.equals("skip")) {
                 assertEquals("skipped", executions.get(1).getString("status"));
-                assertTrue(executions.get(1).getString("error").contains("from an earlier slot has not finished"), executions.get(1).getString("error"));
+                assertTrue(executions.get(1).getString("error").contains("from the previous slot has not finished"), executions.get(1).getString("error"));
                 assertEquals(1, ((Number) runs(trigger).get(0).get("skipped_overlap")).intValue());
             } else {
                 assertEquals("scheduled", executions.get(1).getString("status"));

@@ -4,7 +4,6 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
@@ -47,14 +46,10 @@ final class Schedules {
 
     /** Why {@code zone} is not an IANA time zone name ({@code Europe/Berlin}, {@code UTC}), or null when it is one. */
     static String zoneRefusal(Object zone) {
-        if (!(zone instanceof String name) || !(ZoneId.getAvailableZoneIds().contains(name) || "UTC".equals(name))) {
-            return "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (was " + (zone instanceof String ? "'" + zone + "'" : "not a string") + ")";
-        }
-        try {
-            ZoneId.of(name);
+        // ZoneId.of also takes offsets ('+02:00', 'UTC+2'); only the region names of the IANA database are zones of ours
+        if (zone instanceof String name && ZoneId.getAvailableZoneIds().contains(name)) {
             return null;
-        } catch (DateTimeException e) {
-            return "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (was '" + name + "')";
         }
+        return "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (was " + (zone instanceof String ? "'" + zone + "'" : "not a string") + ")";
     }
 }

@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * execution per matching record and the checkpoint moved past the page.
  *
  * <p>Which records: those of the trigger's {@code model_type}, or, when it names none (as the spec's
- * two time-based examples), records of every type; a condition on a field a record lacks is false
- * for it (so {@code stage in [...]} finds deals only).
+ * two time-based examples), records of every type: {@code stage in [...]} and {@code stage not_in [...]}
+ * are false for a record without a stage, so the two examples find deals only.
  */
 @ApplicationScoped
 public class SlotScan {

@@ -225,7 +225,13 @@ public class RecordStore {
         }
     }
 
-    private CrmRecord read(Row row) {
+    /** The columns {@link #read} reads, of the records aliased {@code alias} in a query of the caller's (a slot's scan). */
+    public static String columns(String alias) {
+        return COLUMNS.replaceAll("(^|, )([a-z_]+)", "$1" + alias + ".$2");
+    }
+
+    /** A record from a row of {@link #columns}. */
+    public CrmRecord read(Row row) {
         String[] tags = row.getArrayOfStrings("tags");
         return new CrmRecord(row.getString("type"), row.getString("id"), parse(row.getString("attributes")),
                 tags == null ? List.of() : Arrays.asList(tags), row.getString("assigned_to"), row.getInteger("version"),

@@ -4,6 +4,8 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,6 +17,10 @@ import java.util.TreeSet;
  */
 final class Schedules {
     static final Set<String> NAMES = Set.of("every_minute", "every_5_minutes", "every_15_minutes", "hourly", "daily", "weekly", "monthly");
+    /** The settings beside {@code schedule} that only a time_based trigger has. */
+    static final List<String> POLICIES = List.of("timezone", "catch_up", "overlap");
+    public static final Set<String> CATCH_UP = Set.of("last", "all", "none");
+    public static final Set<String> OVERLAP = Set.of("skip", "allow");
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     private Schedules() {
@@ -36,5 +42,14 @@ final class Schedules {
             return "is not a valid cron expression (minute hour day month weekday): "
                     + String.valueOf(e.getMessage()).replace("Failed to parse cron expression. ", "") + " (was '" + schedule + "')";
         }
+    }
+
+    /** Why {@code zone} is not an IANA time zone name ({@code Europe/Berlin}, {@code UTC}), or null when it is one. */
+    static String zoneRefusal(Object zone) {
+        // ZoneId.of also takes offsets ('+02:00', 'UTC+2'); only the region names of the IANA database are zones of ours
+        if (zone instanceof String name && ZoneId.getAvailableZoneIds().contains(name)) {
+            return null;
+        }
+        return "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (was " + (zone instanceof String ? "'" + zone + "'" : "not a string") + ")";
     }
 }

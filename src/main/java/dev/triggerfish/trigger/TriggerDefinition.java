@@ -183,6 +183,7 @@ public record TriggerDefinition(
         }
         ConfigCheck check = new ConfigCheck(map(config), "action_configuration", errors);
         schedule(config.get("schedule"), type, check);
+        slotPolicies(type, check);
         Object actions = config.get("actions");
         if (!(actions instanceof List<?> list) || list.isEmpty()) {
             check.error("actions", actions == null ? "is required: a list of at least one action" : "must be a non-empty list of actions");
@@ -294,6 +295,28 @@ public record TriggerDefinition(
         if (refusal != null) {
             check.error("schedule", refusal);
         }
+    }
+
+    /**
+     * A time-based trigger's {@code timezone} (an IANA name, default UTC), {@code catch_up} (missed slots:
+     * {@code last}, the default, {@code all}, {@code none}) and {@code overlap} (a record whose execution
+     * from the previous slot has not finished: {@code skip}, the default, or {@code allow}).
+     */
+    private static void slotPolicies(TriggerType type, ConfigCheck check) {
+        for (String key : Schedules.POLICIES) {
+            if (type != TriggerType.TIME_BASED && check.has(key)) {
+                check.error(key, "applies to time_based triggers only");
+            }
+        }
+        Object zone = check.object().get("timezone");
+        if (zone != null) {
+            String refusal = Schedules.zoneRefusal(zone);
+            if (refusal != null) {
+                check.error("timezone", refusal);
+            }
+        }
+        check.oneOf("catch_up", Schedules.CATCH_UP, false);
+        check.oneOf("overlap", Schedules.OVERLAP, false);
     }
 
     private static void rateLimiting(Object raw, List<FieldError> errors) {

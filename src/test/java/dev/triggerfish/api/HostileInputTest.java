@@ -61,6 +61,7 @@ class HostileInputTest {
     static final List<String> ROUTES = List.of(
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
             "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
+            "POST /api/event-triggers/{t}/backfill",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
             "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}",
             "POST /api/webhook-sources", "PUT /api/webhook-sources/{w}", "POST /api/webhooks/{w}",
@@ -122,6 +123,8 @@ class HostileInputTest {
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"entity_id\": 1e19}", "entity_id"),
                 Arguments.of("POST /api/event-triggers/{t}/explain", "{\"entity_type\": \"Contact\", \"entity_id\": 1.5}", "entity_id"),
                 Arguments.of("POST /api/event-triggers/{t}/executions/retry", "{\"from\": \"yesterday'; --\"}", "from"),
+                Arguments.of("POST /api/event-triggers/{t}/backfill", "{\"from\": \"yesterday'; --\", \"to\": \"2026-01-01T00:00:00Z\"}", "from"),
+                Arguments.of("POST /api/event-triggers/{t}/backfill", "{\"from\": \"2026-01-01T00:00:00Z\"}", "to"),
                 Arguments.of("POST /api/records/{type}", "{\"tags\": \"vip\"}", "tags"),
                 Arguments.of("POST /api/records/{type}", "{\"id\": [\"x\"]}", "id"),
                 Arguments.of("POST /api/records/{type}", "{\"id\": 1e19}", "id"),

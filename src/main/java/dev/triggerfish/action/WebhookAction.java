@@ -61,6 +61,9 @@ public class WebhookAction implements ActionHandler {
     @Inject
     TargetGuards guards;
 
+    @Inject
+    OutboundMetrics metrics;
+
     Resolver resolver = InetAddress::getAllByName;
 
     /**
@@ -231,7 +234,8 @@ public class WebhookAction implements ActionHandler {
         request.put("address", address.getHostAddress());
         return guards.of(target.key()).get(() -> attempt)
                 .map(response -> outcome(response, request, elapsed(started)))
-                .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)));
+                .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)))
+                .invoke(result -> metrics.called(target.host(), result.output().get("status")));
     }
 
     private StepResult failure(Throwable e, Map<String, Object> request, long timeoutMs, long latencyMs) {

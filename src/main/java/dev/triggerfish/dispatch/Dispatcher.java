@@ -57,12 +57,14 @@ public class Dispatcher implements InlineDispatch {
     private final WorkLoop loop;
     private final java.time.Duration runnerLease;
     private final RateLimiter rateLimiter;
+    private final DispatchMetrics metrics;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Dispatcher.class);
 
     public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
                       Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica,
-                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter) {
+                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter, DispatchMetrics metrics) {
         this.rateLimiter = rateLimiter;
+        this.metrics = metrics;
         this.runnerLease = runnerConfig.lease();
         this.events = events;
         this.executions = executions;
@@ -149,7 +151,7 @@ public class Dispatcher implements InlineDispatch {
                     batch.forEach(e -> events.put(e.id(), e));
                     return executions.insertClaimed(tx, owner, runNow, runnerLease)
                             .call(ignored -> executions.insert(tx, later))
-                            .map(ids -> afterCommit(runNow, ids, events, slots))
+                            .map(ids -> afterCommit(runNow, ids, events, slots, batch, created))
                             .onFailure().invoke(() -> runner.release(slots));
                 })
                 .onFailure().invoke(() -> {
@@ -159,10 +161,12 @@ public class Dispatcher implements InlineDispatch {
                 });
     }
 
-    private AfterCommit afterCommit(List<NewExecution> runNow, List<Long> ids, Map<Long, StoredEvent> events, int slots) {
+    private AfterCommit afterCommit(List<NewExecution> runNow, List<Long> ids, Map<Long, StoredEvent> events, int slots,
+                                    List<StoredEvent> batch, List<NewExecution> created) {
         return new AfterCommit() {
             @Override
             public void committed() {
+                metrics.dispatched(batch, created);
                 List<ClaimedExecution> claimed = new ArrayList<>();
                 for (int i = 0; i < runNow.size(); i++) {
                     NewExecution e = runNow.get(i);
@@ -231,9 +235,12 @@ public class Dispatcher implements InlineDispatch {
                         ids.add(event.id());
                         notes.add(match(event, resolver, created));
                     }
+                    List<NewExecution> admitted = new ArrayList<>();
                     return pool.withTransaction(tx -> rateLimiter.apply(tx, created)
-                                    .flatMap(admitted -> executions.insert(tx, admitted))
+                                    .invoke(admitted::addAll)
+                                    .flatMap(decided -> executions.insert(tx, decided))
                                     .flatMap(n -> events.markDispatched(tx, owner, ids, notes)))
+                            .invoke(() -> metrics.dispatched(batch, admitted))
                             .invoke(() -> {
                                 if (!created.isEmpty()) {
                                     runner.wake();

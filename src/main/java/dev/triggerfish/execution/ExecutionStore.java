@@ -78,10 +78,12 @@ public class ExecutionStore implements DueExecutions {
 
     private final Pool pool;
     private final Secrets secrets;
+    private final ExecutionMetrics metrics;
 
-    public ExecutionStore(Pool pool, Secrets secrets) {
+    public ExecutionStore(Pool pool, Secrets secrets, ExecutionMetrics metrics) {
         this.pool = pool;
         this.secrets = secrets;
+        this.metrics = metrics;
     }
 
     /** Inserts one pending execution, due now by the database's clock, for an event stored in {@code tx}; answers its id. */
@@ -302,8 +304,21 @@ public class ExecutionStore implements DueExecutions {
                 .map(rows -> {
                     Set<Long> held = new HashSet<>();
                     rows.forEach(row -> held.add(row.getLong("id")));
+                    counted(records, held);
                     return held;
                 });
+    }
+
+    /** The meters of the steps written and the executions they ended (only those still held: the rest changed nothing). */
+    private void counted(List<StepRecord> records, Set<Long> held) {
+        for (StepRecord r : records) {
+            if (held.contains(r.execution().id())) {
+                metrics.step(r.actionType(), r.result().status().name().toLowerCase(Locale.ROOT), r.durationMs());
+                if (r.finalStatus() != null) {
+                    metrics.ended(r.execution().triggerId(), r.finalStatus());
+                }
+            }
+        }
     }
 
     /** Ends an execution held by {@code owner}: running becomes completed, failed or cancelled. False: the claim was lost. */
@@ -313,9 +328,13 @@ public class ExecutionStore implements DueExecutions {
         }
         return pool.preparedQuery("""
                         update trigger_executions set status = $3, completed_at = now(), lease_until = null, claimed_by = null, error = $4
-                        where id = $1 and claimed_by = $2 and status = $5""")
+                        where id = $1 and claimed_by = $2 and status = $5
+                        returning trigger_id""")
                 .execute(Tuple.of(id, owner, status.wireName(), secrets.redact(error), ExecutionStatus.RUNNING.wireName()))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> {
+                    rows.forEach(row -> metrics.ended(row.getLong("trigger_id"), status));
+                    return rows.rowCount() == 1;
+                });
     }
 
     /**

@@ -265,17 +265,18 @@ public class Dispatcher implements InlineDispatch {
         TriggerIndex index = catalog.index();
         List<CompiledTrigger> fired = index.match(event.kind(), event.entityType(), event.newState(), event.oldState(), resolver,
                 System.currentTimeMillis());
-        boolean tooDeep = event.chainDepth() > config.maxChainDepth();
+        ChainRule chain = ChainRule.of(config);
+        boolean tooDeep = chain.tooDeep(event);
         String note = null;
         OffsetDateTime now = OffsetDateTime.now();
         for (CompiledTrigger trigger : fired) {
-            if (event.originTriggerId() != null && event.originTriggerId() == trigger.id()) {
-                continue; // a trigger does not re-fire on the change it made itself
+            if (chain.ownChange(event, trigger.id())) {
+                continue;
             }
             TriggerSnapshot snapshot = catalog.get(trigger.id());
             int delay = snapshot == null ? 0 : snapshot.delayMinutes();
             if (tooDeep) {
-                note = "chain depth " + event.chainDepth() + " exceeds triggerfish.dispatch.max-chain-depth=" + config.maxChainDepth();
+                note = chain.cutReason(event);
                 created.add(new NewExecution(trigger.id(), trigger.version(), event.id(), event.entityType(), event.entityId(),
                         ExecutionStatus.SKIPPED, now, note));
             } else {

@@ -135,8 +135,11 @@ public class WebhookAction implements ActionHandler {
         }
     }
 
-    @Override
-    public Uni<StepResult> execute(ActionContext ctx) {
+    /** The call's parts as rendered from the action's templates, before anything is checked or sent. */
+    private record Rendering(String method, String url, Map<String, String> headers, String payload) {
+    }
+
+    private static Rendering rendering(ActionContext ctx) {
         String url = ctx.render(ctx.text("url"), Escaping.URL);
         String method = ctx.action().get("method") instanceof String m ? m.toUpperCase(Locale.ROOT) : "POST";
         Map<String, String> headers = new LinkedHashMap<>();
@@ -149,6 +152,26 @@ public class WebhookAction implements ActionHandler {
         if (payload != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
             headers.put("Content-Type", body instanceof String ? "text/plain; charset=utf-8" : "application/json");
         }
+        return new Rendering(method, url, headers, payload);
+    }
+
+    /** The request as it would be sent (sensitive headers and secrets shown as ***), not sent. */
+    @Override
+    public Map<String, Object> preview(ActionContext ctx) {
+        Rendering r = rendering(ctx);
+        Map<String, Object> preview = new LinkedHashMap<>();
+        preview.put("type", type());
+        preview.put("request", requestSummary(r.method(), r.url(), r.headers(), r.payload(), null));
+        return preview;
+    }
+
+    @Override
+    public Uni<StepResult> execute(ActionContext ctx) {
+        Rendering rendered = rendering(ctx);
+        String url = rendered.url();
+        String method = rendered.method();
+        Map<String, String> headers = rendered.headers();
+        String payload = rendered.payload();
         long timeoutMs = ctx.action().get("timeout_seconds") instanceof Number n ? n.longValue() * 1000 : config.timeout().toMillis();
         WebhookTarget target;
         try {

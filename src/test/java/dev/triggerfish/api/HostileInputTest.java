@@ -59,7 +59,8 @@ class HostileInputTest {
     /** Every POST/PUT/PATCH route that reads a body; {t} is the corpus' trigger, {r} its record, {m} its message template. */
     static final List<String> ROUTES = List.of(
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
-            "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
+            "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/test", "POST /api/event-triggers/test",
+            "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
             "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}");
     /** Write routes that read no body: a body sent to them is not read, so the corpus has nothing to feed them. */
@@ -110,6 +111,10 @@ class HostileInputTest {
                 Arguments.of("PATCH /api/event-triggers/{t}", "{\"trigger_conditons\": []}", "trigger_conditons"),
                 Arguments.of("POST /api/event-triggers/{t}/explain", "{\"record\": \"x\"}", "record"),
                 Arguments.of("POST /api/event-triggers/{t}/explain", "{\"record\": {}, \"previous\": [1]}", "previous"),
+                Arguments.of("POST /api/event-triggers/{t}/test", "{\"record\": \"x\"}", "record"),
+                Arguments.of("POST /api/event-triggers/test", "{\"record\": {}}", "trigger"),
+                Arguments.of("POST /api/event-triggers/test", "{\"trigger\": {\"name\": \"x\", \"trigger_type\": \"sometimes\", " + ACTIONS
+                        + "}, \"record\": {}}", "trigger.trigger_type"),
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"entity_id\": {\"a\": 1}}", "entity_id"),
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"context\": [1]}", "context"),
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"entity_id\": 12.5}", "entity_id"),

@@ -25,10 +25,12 @@ public class ExecutionRun {
     private final TemplateScope scopes;
     private final StepRun steps;
     private final ClaimHeartbeat heartbeat;
+    private final DebugTrace debug;
     private final String owner;
 
     public ExecutionRun(ExecutionStore executions, TriggerCatalog catalog, ActionRegistry actions, TemplateScope scopes, StepRun steps,
-                        ClaimHeartbeat heartbeat, ReplicaId replica) {
+                        ClaimHeartbeat heartbeat, DebugTrace debug, ReplicaId replica) {
+        this.debug = debug;
         this.executions = executions;
         this.catalog = catalog;
         this.actions = actions;
@@ -60,7 +62,8 @@ public class ExecutionRun {
         }
         // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
         // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
-        return runFrom(execution, trigger, execution.currentStep(), !execution.fresh());
+        return debug.started(execution, trigger)
+                .flatMap(ignored -> runFrom(execution, trigger, execution.currentStep(), !execution.fresh()));
     }
 
     /** Runs step {@code index} and the ones after it. */

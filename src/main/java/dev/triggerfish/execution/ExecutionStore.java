@@ -37,7 +37,7 @@ import java.util.Set;
 public class ExecutionStore implements DueExecutions {
     public static final String CHANNEL = "triggerfish_executions";
     private static final String COLUMNS = "id, trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,"
-            + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at";
+            + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at, debug::text as debug";
 
     /** The claim: statuses of the two selections as constants (partial indexes), the status written bound ($4). */
     static final String CLAIM = """
@@ -321,6 +321,13 @@ public class ExecutionStore implements DueExecutions {
         }
     }
 
+    /** Keeps the debug trace of an execution {@code owner} holds (debug_mode), once: secrets redacted. */
+    public Uni<Void> debug(String owner, long id, Map<String, Object> trace) {
+        return pool.preparedQuery("update trigger_executions set debug = $3::text::jsonb where id = $1 and claimed_by = $2 and debug is null")
+                .execute(Tuple.of(id, owner, JsonText.write(secrets.redactJson(JsonText.read(JsonText.write(trace))))))
+                .replaceWithVoid();
+    }
+
     /** Ends an execution held by {@code owner}: running becomes completed, failed or cancelled. False: the claim was lost. */
     public Uni<Boolean> finish(String owner, long id, ExecutionStatus status, String error) {
         if (!status.ended() || !ExecutionStatus.RUNNING.canBecome(status)) {
@@ -480,6 +487,9 @@ public class ExecutionStore implements DueExecutions {
         e.put("started_at", text(started));
         e.put("completed_at", text(completed));
         e.put("duration_ms", started != null && completed != null ? Duration.between(started, completed).toMillis() : null);
+        if (row.getString("debug") != null) {
+            e.put("debug", secrets.redactJson(JsonText.read(row.getString("debug"))));
+        }
         return e;
     }
 

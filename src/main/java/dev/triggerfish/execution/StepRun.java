@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one step and checkpoints it. An action that changes records runs in the transaction that
@@ -48,15 +49,34 @@ public class StepRun {
         if (step.handler() == null) {
             return write(step, context, StepResult.failed("unknown action type '" + step.type() + "'", Map.of()), started);
         }
+        UnaryOperator<StepResult> traced = traced(step, context);
         if (step.changesRecords()) {
-            return inCheckpointTransaction(step, context, started)
+            return inCheckpointTransaction(step, context, started, traced)
                     .onFailure(e -> !(e instanceof LostClaim))
-                    .recoverWithUni(e -> write(step, context, Faults.failedStep(e), started));
+                    .recoverWithUni(e -> write(step, context, traced.apply(Faults.failedStep(e)), started));
         }
         // a handler may also throw before it returns a Uni (a template that does not render): a failed step all the same
         return Uni.createFrom().deferred(() -> step.handler().execute(context))
                 .onFailure().recoverWithItem(Faults::failedStep)
-                .flatMap(result -> write(step, context, result, started));
+                .flatMap(result -> write(step, context, traced.apply(result), started));
+    }
+
+    /**
+     * debug_mode: the step's output also holds its action as rendered for this run ({@code rendered},
+     * redacted where the store writes it); for any other trigger the result stays as it is.
+     */
+    private static UnaryOperator<StepResult> traced(ActionStep step, ActionContext context) {
+        if (!step.trigger().debugMode()) {
+            return UnaryOperator.identity();
+        }
+        Object rendered;
+        try {
+            rendered = step.handler().preview(context);
+        } catch (RuntimeException e) {
+            rendered = Map.of("error", String.valueOf(e.getMessage())); // the step itself fails the same way, with its reason
+        }
+        Object shown = rendered;
+        return result -> result.with("rendered", shown);
     }
 
     /** Records {@code step} failed with {@code failure} before its action could run (its scope could not be built). */
@@ -65,16 +85,18 @@ public class StepRun {
     }
 
     /** The change, its event and the checkpoint commit together; a failed step rolls its changes back. */
-    private Uni<StepResult> inCheckpointTransaction(ActionStep step, ActionContext context, Started started) {
+    private Uni<StepResult> inCheckpointTransaction(ActionStep step, ActionContext context, Started started,
+                                                    UnaryOperator<StepResult> traced) {
         return pool.withTransaction(tx -> markOrigin(tx, context.origin())
                 .flatMap(marked -> step.handler().execute(context.inTransaction(tx)))
                 .flatMap(result -> result.status() == StepResult.StepStatus.FAILED
                         ? Uni.createFrom().<StepResult>failure(new StepFailed(result))
-                        : checkpoint(tx, Checkpoints.of(step, context, result, started))));
+                        : checkpoint(tx, step, Checkpoints.of(step, context, traced.apply(result), started))));
     }
 
-    private Uni<StepResult> checkpoint(SqlClient tx, StepRecord record) {
+    private Uni<StepResult> checkpoint(SqlClient tx, ActionStep step, StepRecord record) {
         long id = record.execution().id();
+        DebugTrace.step(record, step.trigger());
         return executions.record(tx, owner, List.of(record), config.lease())
                 .map(held -> heldOrLost(held, id, record.result()));
     }
@@ -88,6 +110,7 @@ public class StepRun {
 
     private Uni<StepResult> write(ActionStep step, ActionContext context, StepResult result, Started started) {
         StepRecord record = Checkpoints.of(step, context, result, started);
+        DebugTrace.step(record, step.trigger());
         return journal.write(record).replaceWith(record.result());
     }
 

@@ -94,21 +94,16 @@ public class AnalyticsStore {
 
     /**
      * Triggers whose average or p95 duration (started to completed) is above {@code thresholdSeconds}:
-     * the histogram of each trigger summed over the window, element by element.
+     * the histogram of each trigger summed over the window, bucket by bucket, in one pass.
      */
     public Uni<List<Map<String, Object>>> slow(Integer days, double thresholdSeconds) {
         return pool.preparedQuery("""
-                        with timed as (
-                            select r.trigger_id, r.timed, r.duration_ms_sum, r.duration_buckets from execution_rollup r
-                            where %s and r.timed > 0),
-                        sums as (select trigger_id, sum(timed) as timed, sum(duration_ms_sum) as ms from timed group by trigger_id),
-                        buckets as (
-                            select trigger_id, i, sum(b) as n from timed, unnest(duration_buckets) with ordinality as u(b, i)
-                            group by trigger_id, i),
-                        histograms as (select trigger_id, array_agg(n order by i) as buckets from buckets group by trigger_id)
-                        select s.trigger_id, t.name, s.timed, s.ms / s.timed as average_ms, h.buckets::bigint[] as buckets
-                        from sums s join histograms h on h.trigger_id = s.trigger_id left join event_triggers t on t.id = s.trigger_id
-                        order by s.trigger_id""".formatted(WINDOW))
+                        select r.trigger_id, t.name, sum(r.timed) as timed, sum(r.duration_ms_sum) / sum(r.timed) as average_ms,
+                               %s as buckets
+                        from execution_rollup r left join event_triggers t on t.id = r.trigger_id
+                        where %s and r.timed > 0
+                        group by r.trigger_id, t.name
+                        order by r.trigger_id""".formatted(DurationBuckets.sqlSums("r.duration_buckets"), WINDOW))
                 .execute(Tuple.of(days))
                 .map(rows -> {
                     List<Map<String, Object>> out = new ArrayList<>();

@@ -28,6 +28,15 @@ final class DurationBuckets {
         return counts.toString();
     }
 
+    /** The SQL array of the sums, bucket by bucket, of the histograms {@code buckets} (an array column) of a group. */
+    static String sqlSums(String buckets) {
+        StringJoiner sums = new StringJoiner(", ", "array[", "]::bigint[]");
+        for (int i = 1; i <= BOUNDS_MS.length + 1; i++) {
+            sums.add("sum(" + buckets + "[" + i + "])");
+        }
+        return sums.toString();
+    }
+
     /**
      * The 95th percentile as the upper bound (seconds) of the bucket that holds it; null without
      * durations; {@code Double.POSITIVE_INFINITY} when it is past the last bound.

@@ -42,4 +42,11 @@ class DurationBucketsTest {
         assertTrue(sql.contains("ms > 100 and ms <= 250"), sql);
         assertTrue(sql.contains("ms > 3600000)"), sql);
     }
+
+    @Test
+    void theSqlSumsEveryBucket() {
+        String sql = DurationBuckets.sqlSums("b");
+        assertTrue(sql.startsWith("array[sum(b[1]), sum(b[2])"), sql);
+        assertTrue(sql.contains("sum(b[" + (DurationBuckets.BOUNDS_MS.length + 1) + "])]"), sql);
+    }
 }

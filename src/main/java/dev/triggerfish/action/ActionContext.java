@@ -28,6 +28,7 @@ public final class ActionContext {
     private final Set<String> missing = new LinkedHashSet<>();
     private final boolean secretsVisible;
     private SqlClient tx;
+    private String traceparent;
 
     public ActionContext(Map<String, Object> action, long executionId, int stepIndex, long triggerId, String entityType,
                          String entityId, ChangeOrigin origin, Map<String, Object> scope, TemplateRenderer templates) {
@@ -121,6 +122,16 @@ public final class ActionContext {
 
     public SqlClient tx() {
         return tx;
+    }
+
+    /** The W3C trace context of this step, sent on outbound HTTP as {@code traceparent}; null when not traced. */
+    public String traceparent() {
+        return traceparent;
+    }
+
+    public ActionContext tracedBy(String traceContext) {
+        this.traceparent = traceContext;
+        return this;
     }
 
     public ActionContext inTransaction(SqlClient transaction) {

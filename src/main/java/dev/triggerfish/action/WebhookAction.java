@@ -5,6 +5,7 @@ import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -147,6 +148,9 @@ public class WebhookAction implements ActionHandler {
             given.forEach((name, value) -> headers.put(name.toString(), ctx.render(String.valueOf(value), Escaping.HEADER)));
         }
         headers.put("Idempotency-Key", ctx.idempotencyKey());
+        if (ctx.traceparent() != null) {
+            headers.put("traceparent", ctx.traceparent());
+        }
         Object body = ctx.action().containsKey("body") ? ctx.renderJson(ctx.action().get("body")) : null;
         String payload = body == null ? null : body instanceof String s ? s : JsonText.write(body);
         if (payload != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
@@ -362,7 +366,9 @@ public class WebhookAction implements ActionHandler {
                             .setUserAgent("Triggerfish")
                             .setMaxPoolSize(config.maxConnectionsPerHost())
                             .setKeepAlive(true)
-                            .setFollowRedirects(false));
+                            .setFollowRedirects(false)
+                            // the step's own span is the call's (traceparent set per step): no second header from Vert.x' tracer
+                            .setTracingPolicy(TracingPolicy.IGNORE));
                 }
                 c = client;
             }

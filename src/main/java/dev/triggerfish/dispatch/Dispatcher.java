@@ -7,6 +7,7 @@ import dev.triggerfish.support.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.InlineDispatch;
 import dev.triggerfish.execution.ClaimedExecution;
+import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.Notifications;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.event.StoredEvent;
@@ -220,7 +221,7 @@ public class Dispatcher implements InlineDispatch {
 
     private Uni<Void> giveBack(StoredEvent event, Throwable failure) {
         String reason = "dispatch failed: " + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
-        LOG.warnf("event %d: %s", event.id(), reason);
+        LogIds.with(null, null, event.id(), () -> LOG.warnf("event %d: %s", event.id(), reason));
         return events.giveBack(owner, List.of(event.id()), reason, config.maxAttempts(), config.lease())
                 .replaceWithVoid();
     }

@@ -4,6 +4,7 @@ import dev.triggerfish.condition.Explanation;
 import dev.triggerfish.condition.RelationResolver;
 import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.event.StoredEvent;
+import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.trigger.CompiledTrigger;
 import dev.triggerfish.trigger.TriggerSnapshot;
@@ -42,8 +43,9 @@ public class DebugTrace {
             return Uni.createFrom().voidItem();
         }
         return trace(execution, trigger)
-                .invoke(trace -> LOG.infof("execution %d (trigger %d, event %d): conditions %s", execution.id(), trigger.id(),
-                        execution.eventId(), trace.get("conditions_hold")))
+                .invoke(trace -> LogIds.with(execution.id(), trigger.id(), execution.eventId(), () -> LOG.infof(
+                        "execution %d (trigger %d, event %d): conditions %s", execution.id(), trigger.id(), execution.eventId(),
+                        trace.get("conditions_hold"))))
                 .flatMap(trace -> executions.debug(owner, execution.id(), trace))
                 .onFailure(e -> !(e instanceof LostClaim) && !Faults.isTransient(e))
                 .recoverWithItem(e -> {
@@ -56,9 +58,10 @@ public class DebugTrace {
     /** Logs one step of a debug trigger's execution (the log filter redacts secrets). */
     static void step(StepRecord record, TriggerSnapshot trigger) {
         if (trigger.debugMode()) {
-            LOG.infof("execution %d (trigger %d) step %d (%s): %s in %d ms%s", record.execution().id(), trigger.id(), record.step(),
+            LogIds.with(record.execution().id(), trigger.id(), record.execution().eventId(), () -> LOG.infof(
+                    "execution %d (trigger %d) step %d (%s): %s in %d ms%s", record.execution().id(), trigger.id(), record.step(),
                     record.actionType(), record.result().status().name().toLowerCase(java.util.Locale.ROOT), record.durationMs(),
-                    record.result().error() == null ? "" : ": " + record.result().error());
+                    record.result().error() == null ? "" : ": " + record.result().error()));
         }
     }
 

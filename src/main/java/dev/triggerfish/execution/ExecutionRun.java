@@ -3,9 +3,11 @@ package dev.triggerfish.execution;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.event.StoredEvent;
+import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.trigger.TriggerCatalog;
 import dev.triggerfish.trigger.TriggerSnapshot;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -26,11 +28,13 @@ public class ExecutionRun {
     private final StepRun steps;
     private final ClaimHeartbeat heartbeat;
     private final DebugTrace debug;
+    private final ExecutionTracing tracing;
     private final String owner;
 
     public ExecutionRun(ExecutionStore executions, TriggerCatalog catalog, ActionRegistry actions, TemplateScope scopes, StepRun steps,
-                        ClaimHeartbeat heartbeat, DebugTrace debug, ReplicaId replica) {
+                        ClaimHeartbeat heartbeat, DebugTrace debug, ExecutionTracing tracing, ReplicaId replica) {
         this.debug = debug;
+        this.tracing = tracing;
         this.executions = executions;
         this.catalog = catalog;
         this.actions = actions;
@@ -46,12 +50,14 @@ public class ExecutionRun {
      * lease: such a failure would only repeat.
      */
     Uni<Void> run(ClaimedExecution execution) {
-        return Uni.createFrom().deferred(() -> start(execution))
+        Span span = tracing.execution(execution);
+        return Uni.createFrom().deferred(() -> start(execution, span))
                 .onFailure(e -> !(e instanceof LostClaim) && !Faults.isTransient(e))
-                .recoverWithUni(e -> fail(execution, e));
+                .recoverWithUni(e -> fail(execution, e))
+                .onTermination().invoke((ignored, failure, cancelled) -> ExecutionTracing.end(span, failure == null ? null : failure.toString()));
     }
 
-    private Uni<Void> start(ClaimedExecution execution) {
+    private Uni<Void> start(ClaimedExecution execution, Span span) {
         TriggerSnapshot trigger = catalog.get(execution.triggerId());
         if (trigger == null) {
             return end(execution, ExecutionStatus.CANCELLED, "the trigger was deleted");
@@ -63,11 +69,11 @@ public class ExecutionRun {
         // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
         // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
         return debug.started(execution, trigger)
-                .flatMap(ignored -> runFrom(execution, trigger, execution.currentStep(), !execution.fresh()));
+                .flatMap(ignored -> runFrom(execution, trigger, execution.currentStep(), !execution.fresh(), span));
     }
 
     /** Runs step {@code index} and the ones after it. */
-    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, boolean readStore) {
+    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, boolean readStore, Span span) {
         if (index >= trigger.actions().size()) {
             return end(execution, ExecutionStatus.COMPLETED, null);
         }
@@ -76,11 +82,11 @@ public class ExecutionRun {
             heartbeat.extended(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
         }
         return Uni.createFrom().deferred(() -> scopes.of(execution, trigger, index, readStore))
-                .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope) : unscoped(step, failure))
+                .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope, span) : unscoped(step, failure))
                 .flatMap(result -> Checkpoints.endsExecution(step, result) || step.last() || result.resumeAt() != null
                         ? Uni.createFrom().voidItem()
                         // after an action that changed the record, later ones see the record as it is now
-                        : runFrom(execution, trigger, index + 1, readStore || step.changesRecords()));
+                        : runFrom(execution, trigger, index + 1, readStore || step.changesRecords(), span));
     }
 
     /** What the templates would see could not be built: the step fails with the reason, unless the database went away. */
@@ -91,7 +97,8 @@ public class ExecutionRun {
     }
 
     private Uni<Void> fail(ClaimedExecution execution, Throwable e) {
-        LOG.warnf("execution %d failed: %s", execution.id(), Faults.reason(e));
+        LogIds.with(execution.id(), execution.triggerId(), execution.eventId(),
+                () -> LOG.warnf("execution %d failed: %s", execution.id(), Faults.reason(e)));
         return end(execution, ExecutionStatus.FAILED, "failed: " + Faults.reason(e));
     }
 

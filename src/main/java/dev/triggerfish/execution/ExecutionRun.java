@@ -54,7 +54,7 @@ public class ExecutionRun {
         return Uni.createFrom().deferred(() -> start(execution, span))
                 .onFailure(e -> !(e instanceof LostClaim) && !Faults.isTransient(e))
                 .recoverWithUni(e -> fail(execution, e))
-                .onTermination().invoke((ignored, failure, cancelled) -> ExecutionTracing.end(span, failure == null ? null : failure.toString()));
+                .onTermination().invoke((ignored, failure, cancelled) -> tracing.end(span, failure == null ? null : failure.toString()));
     }
 
     private Uni<Void> start(ClaimedExecution execution, Span span) {

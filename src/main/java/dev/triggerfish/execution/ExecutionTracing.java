@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import dev.triggerfish.template.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
@@ -21,9 +22,11 @@ import java.util.Map;
 @ApplicationScoped
 public class ExecutionTracing {
     private final Tracer tracer;
+    private final Secrets secrets;
 
-    public ExecutionTracing(Tracer tracer) {
+    public ExecutionTracing(Tracer tracer, Secrets secrets) {
         this.tracer = tracer;
+        this.secrets = secrets;
     }
 
     Span execution(ClaimedExecution execution) {
@@ -45,10 +48,10 @@ public class ExecutionTracing {
                 .startSpan();
     }
 
-    /** Ends a span with the outcome: an error when {@code failure} is given. */
-    static void end(Span span, String failure) {
+    /** Ends a span with the outcome: an error when {@code failure} is given, redacted (spans leave for a collector). */
+    void end(Span span, String failure) {
         if (failure != null) {
-            span.setStatus(StatusCode.ERROR, failure);
+            span.setStatus(StatusCode.ERROR, secrets.redact(failure));
         }
         span.end();
     }

@@ -49,7 +49,7 @@ public class StepRun {
     Uni<StepResult> run(ActionStep step, Map<String, Object> scope, Span execution) {
         Span span = tracing.step(execution, step);
         return runStep(step, step.context(scope, templates).tracedBy(ExecutionTracing.traceparent(span)))
-                .onItemOrFailure().invoke((result, failure) -> ExecutionTracing.end(span, failure != null ? failure.toString()
+                .onItemOrFailure().invoke((result, failure) -> tracing.end(span, failure != null ? failure.toString()
                         : result.status() == StepResult.StepStatus.FAILED ? result.error() : null));
     }
 

@@ -17,5 +17,5 @@ create or replace function triggerfish_own_tables() returns text[]
 language sql immutable as $$
     select array['event_triggers', 'crm_records', 'events', 'trigger_executions', 'execution_steps', 'users',
                  'role_cursors', 'rate_limit_state', 'rate_limit_buckets', 'api_keys', 'audit_log', 'message_templates',
-                 'schedule_slots', 'webhook_sources', 'workflows', 'cadences', 'cadence_enrolments', 'alert_episodes', '${flyway:table}']::text[]
+                 'schedule_slots', 'webhook_sources', 'workflows', 'cadences', 'cadence_enrolments', 'execution_rollup', 'analytics_watermark', 'alert_episodes', '${flyway:table}']::text[]
 $$;

@@ -29,6 +29,7 @@ public final class ActionContext {
     private final boolean secretsVisible;
     private SqlClient tx;
     private int fallback;
+    private String traceparent;
 
     public ActionContext(Map<String, Object> action, long executionId, int stepIndex, long triggerId, String entityType,
                          String entityId, ChangeOrigin origin, Map<String, Object> scope, TemplateRenderer templates) {
@@ -137,6 +138,16 @@ public final class ActionContext {
     /** This context as the one of fallback action {@code n} of its step (0: the action itself). */
     public ActionContext asFallback(int n) {
         this.fallback = n;
+        return this;
+    }
+
+    /** The W3C trace context of this step, sent on outbound HTTP as {@code traceparent}; null when not traced. */
+    public String traceparent() {
+        return traceparent;
+    }
+
+    public ActionContext tracedBy(String traceContext) {
+        this.traceparent = traceContext;
         return this;
     }
 

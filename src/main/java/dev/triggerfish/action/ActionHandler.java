@@ -2,6 +2,8 @@ package dev.triggerfish.action;
 
 import io.smallrye.mutiny.Uni;
 
+import java.util.Map;
+
 /**
  * One action type of the spec ({@code webhook}, {@code send_email}, …). Adding an action type is one
  * new class implementing this, registered by CDI.
@@ -30,6 +32,15 @@ public interface ActionHandler {
      */
     default boolean seesSecrets() {
         return !changesRecords();
+    }
+
+    /**
+     * The action as it would run, its templates rendered, with no side effect at all (nothing stored,
+     * nothing sent): by default every string of its configuration rendered. The caller redacts secrets.
+     */
+    @SuppressWarnings("unchecked")
+    default Map<String, Object> preview(ActionContext context) {
+        return (Map<String, Object>) context.renderJson(context.action());
     }
 
     /** Runs the action. A failure may also be signalled by a failed Uni; it becomes a failed step. */

@@ -43,6 +43,8 @@ public class SendSmsAction implements ActionHandler {
     TemplateStore templates;
     @Inject
     RecordStore records;
+    @Inject
+    OutboundMetrics metrics;
 
     private volatile WebClient client;
 
@@ -146,7 +148,8 @@ public class SendSmsAction implements ActionHandler {
                     Throwable fault = TransientFault.classified(e);
                     String error = "the SMS gateway could not be reached: " + secrets.redact(String.valueOf(e.getMessage()));
                     return fault instanceof TransientFault t ? StepResult.failed(t, error, output) : StepResult.failed(error, output);
-                });
+                })
+                .invoke(result -> metrics.called(OutboundMetrics.hostOf(config.gatewayUrl().get()), output.get("status")));
     }
 
     /** A 2xx answer sent it; a 5xx, 408 or 429 answer may go through later; any other would be the same again. */

@@ -5,6 +5,7 @@ import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -60,6 +61,9 @@ public class WebhookAction implements ActionHandler {
 
     @Inject
     TargetGuards guards;
+
+    @Inject
+    OutboundMetrics metrics;
 
     Resolver resolver = InetAddress::getAllByName;
 
@@ -132,8 +136,11 @@ public class WebhookAction implements ActionHandler {
         }
     }
 
-    @Override
-    public Uni<StepResult> execute(ActionContext ctx) {
+    /** The call's parts as rendered from the action's templates, before anything is checked or sent. */
+    private record Rendering(String method, String url, Map<String, String> headers, String payload) {
+    }
+
+    private static Rendering rendering(ActionContext ctx) {
         String url = ctx.render(ctx.text("url"), Escaping.URL);
         String method = ctx.action().get("method") instanceof String m ? m.toUpperCase(Locale.ROOT) : "POST";
         Map<String, String> headers = new LinkedHashMap<>();
@@ -141,11 +148,34 @@ public class WebhookAction implements ActionHandler {
             given.forEach((name, value) -> headers.put(name.toString(), ctx.render(String.valueOf(value), Escaping.HEADER)));
         }
         headers.put("Idempotency-Key", ctx.idempotencyKey());
+        if (ctx.traceparent() != null) {
+            headers.put("traceparent", ctx.traceparent());
+        }
         Object body = ctx.action().containsKey("body") ? ctx.renderJson(ctx.action().get("body")) : null;
         String payload = body == null ? null : body instanceof String s ? s : JsonText.write(body);
         if (payload != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
             headers.put("Content-Type", body instanceof String ? "text/plain; charset=utf-8" : "application/json");
         }
+        return new Rendering(method, url, headers, payload);
+    }
+
+    /** The request as it would be sent (sensitive headers and secrets shown as ***), not sent. */
+    @Override
+    public Map<String, Object> preview(ActionContext ctx) {
+        Rendering r = rendering(ctx);
+        Map<String, Object> preview = new LinkedHashMap<>();
+        preview.put("type", type());
+        preview.put("request", requestSummary(r.method(), r.url(), r.headers(), r.payload(), null));
+        return preview;
+    }
+
+    @Override
+    public Uni<StepResult> execute(ActionContext ctx) {
+        Rendering rendered = rendering(ctx);
+        String url = rendered.url();
+        String method = rendered.method();
+        Map<String, String> headers = rendered.headers();
+        String payload = rendered.payload();
         long timeoutMs = ctx.action().get("timeout_seconds") instanceof Number n ? n.longValue() * 1000 : config.timeout().toMillis();
         WebhookTarget target;
         try {
@@ -231,7 +261,8 @@ public class WebhookAction implements ActionHandler {
         request.put("address", address.getHostAddress());
         return guards.of(target.key()).get(() -> attempt)
                 .map(response -> outcome(response, request, elapsed(started)))
-                .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)));
+                .onFailure().recoverWithItem(e -> failure(e, request, call.timeoutMs(), elapsed(started)))
+                .invoke(result -> metrics.called(target.host(), result.output().get("status")));
     }
 
     private StepResult failure(Throwable e, Map<String, Object> request, long timeoutMs, long latencyMs) {
@@ -335,7 +366,9 @@ public class WebhookAction implements ActionHandler {
                             .setUserAgent("Triggerfish")
                             .setMaxPoolSize(config.maxConnectionsPerHost())
                             .setKeepAlive(true)
-                            .setFollowRedirects(false));
+                            .setFollowRedirects(false)
+                            // the step's own span is the call's (traceparent set per step): no second header from Vert.x' tracer
+                            .setTracingPolicy(TracingPolicy.IGNORE));
                 }
                 c = client;
             }

@@ -10,6 +10,11 @@ import java.util.List;
  */
 public record Explanation(boolean matched, List<LeafTrace> leaves) {
 
+    /** The first leaf, in the order written, that did not hold; null when every leaf held. */
+    public LeafTrace firstFailed() {
+        return leaves.stream().filter(leaf -> !leaf.result()).findFirst().orElse(null);
+    }
+
     /**
      * One leaf's evaluation.
      *

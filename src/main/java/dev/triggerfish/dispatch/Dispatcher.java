@@ -7,6 +7,7 @@ import dev.triggerfish.support.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.InlineDispatch;
 import dev.triggerfish.execution.ClaimedExecution;
+import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.Notifications;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.event.StoredEvent;
@@ -57,12 +58,14 @@ public class Dispatcher implements InlineDispatch {
     private final WorkLoop loop;
     private final java.time.Duration runnerLease;
     private final RateLimiter rateLimiter;
+    private final DispatchMetrics metrics;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Dispatcher.class);
 
     public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
                       Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica,
-                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter) {
+                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter, DispatchMetrics metrics) {
         this.rateLimiter = rateLimiter;
+        this.metrics = metrics;
         this.runnerLease = runnerConfig.lease();
         this.events = events;
         this.executions = executions;
@@ -149,7 +152,7 @@ public class Dispatcher implements InlineDispatch {
                     batch.forEach(e -> events.put(e.id(), e));
                     return executions.insertClaimed(tx, owner, runNow, runnerLease)
                             .call(ignored -> executions.insert(tx, later))
-                            .map(ids -> afterCommit(runNow, ids, events, slots))
+                            .map(ids -> afterCommit(runNow, ids, events, slots, batch, created))
                             .onFailure().invoke(() -> runner.release(slots));
                 })
                 .onFailure().invoke(() -> {
@@ -159,10 +162,12 @@ public class Dispatcher implements InlineDispatch {
                 });
     }
 
-    private AfterCommit afterCommit(List<NewExecution> runNow, List<Long> ids, Map<Long, StoredEvent> events, int slots) {
+    private AfterCommit afterCommit(List<NewExecution> runNow, List<Long> ids, Map<Long, StoredEvent> events, int slots,
+                                    List<StoredEvent> batch, List<NewExecution> created) {
         return new AfterCommit() {
             @Override
             public void committed() {
+                metrics.dispatched(batch, created);
                 List<ClaimedExecution> claimed = new ArrayList<>();
                 for (int i = 0; i < runNow.size(); i++) {
                     NewExecution e = runNow.get(i);
@@ -216,7 +221,7 @@ public class Dispatcher implements InlineDispatch {
 
     private Uni<Void> giveBack(StoredEvent event, Throwable failure) {
         String reason = "dispatch failed: " + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
-        LOG.warnf("event %d: %s", event.id(), reason);
+        LogIds.with(null, null, event.id(), () -> LOG.warnf("event %d: %s", event.id(), reason));
         return events.giveBack(owner, List.of(event.id()), reason, config.maxAttempts(), config.lease())
                 .replaceWithVoid();
     }
@@ -231,9 +236,12 @@ public class Dispatcher implements InlineDispatch {
                         ids.add(event.id());
                         notes.add(match(event, resolver, created));
                     }
+                    List<NewExecution> admitted = new ArrayList<>();
                     return pool.withTransaction(tx -> rateLimiter.apply(tx, created)
-                                    .flatMap(admitted -> executions.insert(tx, admitted))
+                                    .invoke(admitted::addAll)
+                                    .flatMap(decided -> executions.insert(tx, decided))
                                     .flatMap(n -> events.markDispatched(tx, owner, ids, notes)))
+                            .invoke(() -> metrics.dispatched(batch, admitted))
                             .invoke(() -> {
                                 if (!created.isEmpty()) {
                                     runner.wake();
@@ -264,17 +272,18 @@ public class Dispatcher implements InlineDispatch {
         TriggerIndex index = catalog.index();
         List<CompiledTrigger> fired = index.match(event.kind(), event.entityType(), event.newState(), event.oldState(), resolver,
                 System.currentTimeMillis(), webhookSource(event));
-        boolean tooDeep = event.chainDepth() > config.maxChainDepth();
+        ChainRule chain = ChainRule.of(config);
+        boolean tooDeep = chain.tooDeep(event);
         String note = null;
         OffsetDateTime now = OffsetDateTime.now();
         for (CompiledTrigger trigger : fired) {
-            if (event.originTriggerId() != null && event.originTriggerId() == trigger.id()) {
-                continue; // a trigger does not re-fire on the change it made itself
+            if (chain.ownChange(event, trigger.id())) {
+                continue;
             }
             TriggerSnapshot snapshot = catalog.get(trigger.id());
             int delay = snapshot == null ? 0 : snapshot.delayMinutes();
             if (tooDeep) {
-                note = "chain depth " + event.chainDepth() + " exceeds triggerfish.dispatch.max-chain-depth=" + config.maxChainDepth();
+                note = chain.cutReason(event);
                 created.add(new NewExecution(trigger.id(), trigger.version(), event.id(), event.entityType(), event.entityId(),
                         ExecutionStatus.SKIPPED, now, note));
             } else {

@@ -21,6 +21,8 @@ public class IntakeGate {
     private final long maxBacklog;
     private final int retryAfterSeconds;
     private volatile long backlog;
+    private volatile long waitingEvents;
+    private volatile long dueExecutions;
 
     public IntakeGate(Pool pool, DueExecutions due, IntakeConfig config) {
         this.pool = pool;
@@ -33,7 +35,11 @@ public class IntakeGate {
     Uni<Void> measure() {
         Uni<Long> events = pool.query(NEW_EVENTS).execute().map(rows -> rows.iterator().next().getLong("n"));
         return Uni.combine().all().unis(events, due.countDue())
-                .with((newEvents, dueExecutions) -> newEvents + dueExecutions)
+                .with((newEvents, dueNow) -> {
+                    waitingEvents = newEvents;
+                    dueExecutions = dueNow;
+                    return newEvents + dueNow;
+                })
                 .invoke(n -> backlog = n)
                 .replaceWithVoid()
                 // the database is away (intake answers 503 meanwhile): keep the last figure, measure again next second
@@ -48,6 +54,16 @@ public class IntakeGate {
 
     public long backlog() {
         return backlog;
+    }
+
+    /** The new events of the last measure (cluster-wide). */
+    public long waitingEvents() {
+        return waitingEvents;
+    }
+
+    /** The executions due and not claimed of the last measure (cluster-wide). */
+    public long dueExecutions() {
+        return dueExecutions;
     }
 
     public int retryAfterSeconds() {

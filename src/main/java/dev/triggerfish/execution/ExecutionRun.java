@@ -4,9 +4,11 @@ import dev.triggerfish.action.ActionHandler;
 import dev.triggerfish.action.ActionRegistry;
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.event.StoredEvent;
+import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.trigger.TriggerCatalog;
 import dev.triggerfish.trigger.TriggerSnapshot;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -28,10 +30,14 @@ public class ExecutionRun {
     private final TemplateScope scopes;
     private final StepRun steps;
     private final ClaimHeartbeat heartbeat;
+    private final DebugTrace debug;
+    private final ExecutionTracing tracing;
     private final String owner;
 
     public ExecutionRun(ExecutionStore executions, TriggerCatalog catalog, ActionRegistry actions, TemplateScope scopes, StepRun steps,
-                        ClaimHeartbeat heartbeat, ReplicaId replica) {
+                        ClaimHeartbeat heartbeat, DebugTrace debug, ExecutionTracing tracing, ReplicaId replica) {
+        this.debug = debug;
+        this.tracing = tracing;
         this.executions = executions;
         this.catalog = catalog;
         this.actions = actions;
@@ -47,17 +53,19 @@ public class ExecutionRun {
      * lease: such a failure would only repeat.
      */
     Uni<Void> run(ClaimedExecution execution) {
-        return Uni.createFrom().deferred(() -> start(execution))
+        Span span = tracing.execution(execution);
+        return Uni.createFrom().deferred(() -> start(execution, span))
                 .onFailure(e -> !(e instanceof LostClaim) && !Faults.isTransient(e))
-                .recoverWithUni(e -> fail(execution, e));
+                .recoverWithUni(e -> fail(execution, e))
+                .onTermination().invoke((ignored, failure, cancelled) -> tracing.end(span, failure == null ? null : failure.toString()));
     }
 
-    private Uni<Void> start(ClaimedExecution execution) {
+    private Uni<Void> start(ClaimedExecution execution, Span span) {
         if (execution.flow() != null) {
             // a workflow's child or a cadence step runs the chain it was created with, whatever became of its trigger since
             TriggerSnapshot flow = execution.flow().snapshot(execution.triggerId(), execution.triggerVersion());
             int index = execution.currentStep();
-            return resumedFallback(execution, flow, index).flatMap(fallback -> runFrom(execution, flow, index, fallback, !execution.fresh()));
+            return resumedFallback(execution, flow, index).flatMap(fallback -> runFrom(execution, flow, index, fallback, !execution.fresh(), span));
         }
         TriggerSnapshot trigger = catalog.get(execution.triggerId());
         if (trigger == null) {
@@ -70,8 +78,9 @@ public class ExecutionRun {
         // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
         // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
         int index = execution.currentStep();
-        return resumedFallback(execution, trigger, index)
-                .flatMap(fallback -> runFrom(execution, trigger, index, fallback, !execution.fresh()));
+        return debug.started(execution, trigger)
+                .flatMap(ignored -> resumedFallback(execution, trigger, index))
+                .flatMap(fallback -> runFrom(execution, trigger, index, fallback, !execution.fresh(), span));
     }
 
     /** At a step with fallbacks, the one to resume at (0: the action itself), as its checkpoints say. */
@@ -84,7 +93,7 @@ public class ExecutionRun {
     }
 
     /** Runs step {@code index} (from its fallback {@code fallback}, when not 0) and the ones after it. */
-    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, int fallback, boolean readStore) {
+    private Uni<Void> runFrom(ClaimedExecution execution, TriggerSnapshot trigger, int index, int fallback, boolean readStore, Span span) {
         if (index >= trigger.actions().size()) {
             return end(execution, ExecutionStatus.COMPLETED, null);
         }
@@ -94,11 +103,11 @@ public class ExecutionRun {
             heartbeat.extended(execution.id(), System.nanoTime()); // the checkpoint of the step before extended the claim
         }
         return Uni.createFrom().deferred(() -> scopes.of(execution, trigger, index, readStore))
-                .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope) : unscoped(step, failure))
+                .onItemOrFailure().transformToUni((scope, failure) -> failure == null ? steps.run(step, scope, span) : unscoped(step, failure))
                 // after an action that changed the record, later ones see the record as it is now
                 .flatMap(result -> switch (Checkpoints.after(step, result)) {
-                    case FALLBACK -> runFrom(execution, trigger, index, step.fallback() + 1, readStore || step.changesRecords());
-                    case NEXT -> runFrom(execution, trigger, index + 1, 0, readStore || step.changesRecords());
+                    case FALLBACK -> runFrom(execution, trigger, index, step.fallback() + 1, readStore || step.changesRecords(), span);
+                    case NEXT -> runFrom(execution, trigger, index + 1, 0, readStore || step.changesRecords(), span);
                     case RETRY, FAIL, PAUSE, COMPLETE -> Uni.createFrom().voidItem();
                 });
     }
@@ -115,7 +124,8 @@ public class ExecutionRun {
     }
 
     private Uni<Void> fail(ClaimedExecution execution, Throwable e) {
-        LOG.warnf("execution %d failed: %s", execution.id(), Faults.reason(e));
+        LogIds.with(execution.id(), execution.triggerId(), execution.eventId(),
+                () -> LOG.warnf("execution %d failed: %s", execution.id(), Faults.reason(e)));
         return end(execution, ExecutionStatus.FAILED, "failed: " + Faults.reason(e));
     }
 

@@ -39,7 +39,7 @@ public class ExecutionStore implements DueExecutions {
     public static final String CHANNEL = "triggerfish_executions";
     private static final String COLUMNS = "id, trigger_id, trigger_version, event_id, entity_type, entity_id, status, attempt,"
             + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at,"
-            + " workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step";
+            + " workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step, debug::text as debug";
 
     /** The claim: statuses of the two selections as constants (partial indexes), the status written bound ($4). */
     static final String CLAIM = """
@@ -80,10 +80,12 @@ public class ExecutionStore implements DueExecutions {
 
     private final Pool pool;
     private final Secrets secrets;
+    private final ExecutionMetrics metrics;
 
-    public ExecutionStore(Pool pool, Secrets secrets) {
+    public ExecutionStore(Pool pool, Secrets secrets, ExecutionMetrics metrics) {
         this.pool = pool;
         this.secrets = secrets;
+        this.metrics = metrics;
     }
 
     /** Inserts one pending execution, due now by the database's clock, for an event stored in {@code tx}; answers its id. */
@@ -335,8 +337,28 @@ public class ExecutionStore implements DueExecutions {
                 .map(rows -> {
                     Set<Long> held = new HashSet<>();
                     rows.forEach(row -> held.add(row.getLong("id")));
+                    counted(records, held);
                     return held;
                 });
+    }
+
+    /** The meters of the steps written and the executions they ended (only those still held: the rest changed nothing). */
+    private void counted(List<StepRecord> records, Set<Long> held) {
+        for (StepRecord r : records) {
+            if (held.contains(r.execution().id())) {
+                metrics.step(r.actionType(), r.result().status().name().toLowerCase(Locale.ROOT), r.durationMs());
+                if (r.finalStatus() != null) {
+                    metrics.ended(r.execution().triggerId(), r.finalStatus());
+                }
+            }
+        }
+    }
+
+    /** Keeps the debug trace of an execution {@code owner} holds (debug_mode), once: secrets redacted. */
+    public Uni<Void> debug(String owner, long id, Map<String, Object> trace) {
+        return pool.preparedQuery("update trigger_executions set debug = $3::text::jsonb where id = $1 and claimed_by = $2 and debug is null")
+                .execute(Tuple.of(id, owner, JsonText.write(secrets.redactJson(JsonText.read(JsonText.write(trace))))))
+                .replaceWithVoid();
     }
 
     /** Ends an execution held by {@code owner}: running becomes completed, failed or cancelled. False: the claim was lost. */
@@ -346,9 +368,13 @@ public class ExecutionStore implements DueExecutions {
         }
         return pool.preparedQuery("""
                         update trigger_executions set status = $3, completed_at = now(), lease_until = null, claimed_by = null, error = $4
-                        where id = $1 and claimed_by = $2 and status = $5""")
+                        where id = $1 and claimed_by = $2 and status = $5
+                        returning trigger_id""")
                 .execute(Tuple.of(id, owner, status.wireName(), secrets.redact(error), ExecutionStatus.RUNNING.wireName()))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> {
+                    rows.forEach(row -> metrics.ended(row.getLong("trigger_id"), status));
+                    return rows.rowCount() == 1;
+                });
     }
 
     /**
@@ -551,6 +577,9 @@ public class ExecutionStore implements DueExecutions {
         e.put("started_at", text(started));
         e.put("completed_at", text(completed));
         e.put("duration_ms", started != null && completed != null ? Duration.between(started, completed).toMillis() : null);
+        if (row.getString("debug") != null) {
+            e.put("debug", secrets.redactJson(JsonText.read(row.getString("debug"))));
+        }
         return e;
     }
 

@@ -1,6 +1,7 @@
 package dev.triggerfish.execution;
 
 import dev.triggerfish.crm.RecordStore;
+import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.Notifications;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.support.WorkLoop;
@@ -175,7 +176,8 @@ public class Runner {
             return;
         }
         // one line at WARN (the trace at DEBUG); secrets are redacted by the log filter (SecretLogFilter)
-        LOG.warnf("execution %d stopped; its claim expires and it is run again: %s", execution.id(), failure);
+        LogIds.with(execution.id(), execution.triggerId(), execution.eventId(),
+                () -> LOG.warnf("execution %d stopped; its claim expires and it is run again: %s", execution.id(), failure));
         LOG.debugf(failure, "execution %d stopped", execution.id());
     }
 }

@@ -7,6 +7,7 @@ import dev.triggerfish.execution.Checkpoints.Started;
 import dev.triggerfish.execution.Faults.StepFailed;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.template.TemplateRenderer;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one step and checkpoints it. An action that changes records runs in the transaction that
@@ -29,10 +31,12 @@ public class StepRun {
     private final TemplateRenderer templates;
     private final Pool pool;
     private final RunnerConfig config;
+    private final ExecutionTracing tracing;
     private final String owner;
 
     public StepRun(ExecutionStore executions, StepJournal journal, TemplateRenderer templates, Pool pool, RunnerConfig config,
-                   ReplicaId replica) {
+                   ExecutionTracing tracing, ReplicaId replica) {
+        this.tracing = tracing;
         this.executions = executions;
         this.journal = journal;
         this.templates = templates;
@@ -42,8 +46,14 @@ public class StepRun {
     }
 
     /** Runs {@code step} with what its templates see; completes with its result once it is checkpointed. */
-    Uni<StepResult> run(ActionStep step, Map<String, Object> scope) {
-        ActionContext context = step.context(scope, templates);
+    Uni<StepResult> run(ActionStep step, Map<String, Object> scope, Span execution) {
+        Span span = tracing.step(execution, step);
+        return runStep(step, step.context(scope, templates).tracedBy(ExecutionTracing.traceparent(span)))
+                .onItemOrFailure().invoke((result, failure) -> tracing.end(span, failure != null ? failure.toString()
+                        : result.status() == StepResult.StepStatus.FAILED ? result.error() : null));
+    }
+
+    private Uni<StepResult> runStep(ActionStep step, ActionContext context) {
         Started started = Started.now();
         if (step.handler() == null) {
             return write(step, context, StepResult.failed("unknown action type '" + step.type() + "'", Map.of()), started);
@@ -53,15 +63,34 @@ public class StepRun {
             return write(step, context, StepResult.failed("'" + step.type() + "' changes a record, and this execution concerns none"
                     + " (its event named no record)", Map.of()), started);
         }
+        UnaryOperator<StepResult> debugged = debugged(step, context);
         if (step.changesRecords()) {
-            return inCheckpointTransaction(step, context, started)
+            return inCheckpointTransaction(step, context, started, debugged)
                     .onFailure(e -> !(e instanceof LostClaim))
-                    .recoverWithUni(e -> write(step, context, Faults.failedStep(e), started));
+                    .recoverWithUni(e -> write(step, context, debugged.apply(Faults.failedStep(e)), started));
         }
         // a handler may also throw before it returns a Uni (a template that does not render): a failed step all the same
         return Uni.createFrom().deferred(() -> step.handler().execute(context))
                 .onFailure().recoverWithItem(Faults::failedStep)
-                .flatMap(result -> write(step, context, result, started));
+                .flatMap(result -> write(step, context, debugged.apply(result), started));
+    }
+
+    /**
+     * debug_mode: the step's output also holds its action as rendered for this run ({@code rendered},
+     * redacted where the store writes it); for any other trigger the result stays as it is.
+     */
+    private static UnaryOperator<StepResult> debugged(ActionStep step, ActionContext context) {
+        if (!step.trigger().debugMode()) {
+            return UnaryOperator.identity();
+        }
+        Object rendered;
+        try {
+            rendered = step.handler().preview(context);
+        } catch (RuntimeException e) {
+            rendered = Map.of("error", String.valueOf(e.getMessage())); // the step itself fails the same way, with its reason
+        }
+        Object shown = rendered;
+        return result -> result.with("rendered", shown);
     }
 
     /** Records {@code step} failed with {@code failure} before its action could run (its scope could not be built). */
@@ -70,16 +99,18 @@ public class StepRun {
     }
 
     /** The change, its event and the checkpoint commit together; a failed step rolls its changes back. */
-    private Uni<StepResult> inCheckpointTransaction(ActionStep step, ActionContext context, Started started) {
+    private Uni<StepResult> inCheckpointTransaction(ActionStep step, ActionContext context, Started started,
+                                                    UnaryOperator<StepResult> debugged) {
         return pool.withTransaction(tx -> markOrigin(tx, context.origin())
                 .flatMap(marked -> step.handler().execute(context.inTransaction(tx)))
                 .flatMap(result -> result.status() == StepResult.StepStatus.FAILED
                         ? Uni.createFrom().<StepResult>failure(new StepFailed(result))
-                        : checkpoint(tx, Checkpoints.of(step, context, result, started))));
+                        : checkpoint(tx, step, Checkpoints.of(step, context, debugged.apply(result), started))));
     }
 
-    private Uni<StepResult> checkpoint(SqlClient tx, StepRecord record) {
+    private Uni<StepResult> checkpoint(SqlClient tx, ActionStep step, StepRecord record) {
         long id = record.execution().id();
+        DebugTrace.step(record, step.trigger());
         return executions.record(tx, owner, List.of(record), config.lease())
                 .map(held -> heldOrLost(held, id, record.result()));
     }
@@ -93,6 +124,7 @@ public class StepRun {
 
     private Uni<StepResult> write(ActionStep step, ActionContext context, StepResult result, Started started) {
         StepRecord record = Checkpoints.of(step, context, result, started);
+        DebugTrace.step(record, step.trigger());
         return journal.write(record).replaceWith(record.result());
     }
 

@@ -60,7 +60,9 @@ class HostileInputTest {
      * {w} its inbound webhook source, {f} its workflow, {c} its cadence. */
     static final List<String> ROUTES = List.of(
             "POST /api/event-triggers", "PUT /api/event-triggers/{t}", "PATCH /api/event-triggers/{t}",
-            "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
+            "POST /api/event-triggers/{t}/explain", "POST /api/event-triggers/{t}/test", "POST /api/event-triggers/test",
+            "POST /api/event-triggers/backtest",
+            "POST /api/event-triggers/{t}/execute", "POST /api/event-triggers/{t}/executions/retry",
             "POST /api/event-triggers/{t}/backfill",
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
             "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}",
@@ -117,6 +119,15 @@ class HostileInputTest {
                 Arguments.of("PATCH /api/event-triggers/{t}", "{\"trigger_conditons\": []}", "trigger_conditons"),
                 Arguments.of("POST /api/event-triggers/{t}/explain", "{\"record\": \"x\"}", "record"),
                 Arguments.of("POST /api/event-triggers/{t}/explain", "{\"record\": {}, \"previous\": [1]}", "previous"),
+                Arguments.of("POST /api/event-triggers/{t}/test", "{\"record\": \"x\"}", "record"),
+                Arguments.of("POST /api/event-triggers/test", "{\"record\": {}}", "trigger"),
+                Arguments.of("POST /api/event-triggers/backtest", "{\"from\": \"2026-01-01T00:00:00Z\"}", "trigger"),
+                Arguments.of("POST /api/event-triggers/backtest", "{\"trigger\": {\"name\": \"x\", \"trigger_type\": \"model_created\","
+                        + " \"model_type\": \"Contact\", " + ACTIONS + "}, \"to\": \"tomorrow\"}", "to"),
+                Arguments.of("POST /api/event-triggers/backtest", "{\"trigger\": {\"name\": \"x\", \"trigger_type\": \"model_created\","
+                        + " \"model_type\": \"Contact\", " + ACTIONS + "}, \"max_events\": 1e9}", "max_events"),
+                Arguments.of("POST /api/event-triggers/test", "{\"trigger\": {\"name\": \"x\", \"trigger_type\": \"sometimes\", " + ACTIONS
+                        + "}, \"record\": {}}", "trigger.trigger_type"),
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"entity_id\": {\"a\": 1}}", "entity_id"),
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"context\": [1]}", "context"),
                 Arguments.of("POST /api/event-triggers/{t}/execute", "{\"entity_id\": 12.5}", "entity_id"),

@@ -40,7 +40,7 @@ class ExecutionStateMachineTest {
     static final long TRIGGER = 7;
 
     final StoreDatabase db = StoreDatabase.shared();
-    final ExecutionStore store = new ExecutionStore(db.pool(), new Secrets(Map.of()));
+    final ExecutionStore store = new ExecutionStore(db.pool(), new Secrets(Map.of()), new ExecutionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     long nextEvent = 1;
 
     @BeforeEach

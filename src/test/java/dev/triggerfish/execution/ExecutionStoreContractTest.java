@@ -38,7 +38,7 @@ class ExecutionStoreContractTest {
     static final long TRIGGER = 11;
 
     final StoreDatabase db = StoreDatabase.shared();
-    final ExecutionStore store = new ExecutionStore(db.pool(), new Secrets(Map.of()));
+    final ExecutionStore store = new ExecutionStore(db.pool(), new Secrets(Map.of()), new ExecutionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     long nextEvent = 1;
     long id;
     String before;

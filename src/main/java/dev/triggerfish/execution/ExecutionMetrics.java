@@ -1,0 +1,54 @@
+package dev.triggerfish.execution;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+
+/**
+ * The runner's meters, counted where the state change is written: executions by trigger and final
+ * status, retries, dead letters, and step durations by action type. Tags stay few: a trigger id
+ * (as many as the CRM defines triggers), a status or an action type (fixed sets).
+ */
+@ApplicationScoped
+public class ExecutionMetrics {
+    /** Prometheus buckets of step durations: a webhook's tens of milliseconds up to a slow target's timeout. */
+    private static final Duration[] STEP_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final MeterRegistry meters;
+
+    public ExecutionMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** An execution reached a final status (or retrying, which is counted as a retry). */
+    public void ended(long triggerId, ExecutionStatus status) {
+        if (status == ExecutionStatus.RETRYING) {
+            Counter.builder("triggerfish.execution.retries").description("durable retries scheduled after a transient failure")
+                    .register(meters).increment();
+            return;
+        }
+        if (!status.ended()) {
+            return;
+        }
+        Counter.builder("triggerfish.executions.ended").description("executions that reached a final status, by trigger and status")
+                .tag("trigger", Long.toString(triggerId)).tag("status", status.wireName())
+                .register(meters).increment();
+        if (status == ExecutionStatus.FAILED) {
+            Counter.builder("triggerfish.dead.letters").description("executions failed for good (listed by ?status=failed; replay with POST /api/executions/{id}/retry)")
+                    .register(meters).increment();
+        }
+    }
+
+    /** One step's run, by action type and step status (completed, failed, skipped). */
+    public void step(String actionType, String stepStatus, long durationMs) {
+        Timer.builder("triggerfish.step.duration").description("how long one action step took, by action type and step status")
+                .tag("action_type", actionType).tag("status", stepStatus)
+                .serviceLevelObjectives(STEP_BUCKETS)
+                .register(meters).record(Duration.ofMillis(durationMs));
+    }
+}

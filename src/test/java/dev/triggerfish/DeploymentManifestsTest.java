@@ -39,7 +39,7 @@ class DeploymentManifestsTest {
         List<JsonNode> objects = render(overlay);
         Set<String> kinds = new HashSet<>();
         objects.forEach(o -> kinds.add(o.path("kind").asText()));
-        assertEquals(Set.of("ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor"), kinds);
+        assertEquals(Set.of("ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule"), kinds);
 
         Properties app = new Properties();
         app.load(Files.newBufferedReader(Path.of("src/main/resources/application.properties")));
@@ -68,6 +68,29 @@ class DeploymentManifestsTest {
         JsonNode service = only(objects, "Service");
         assertEquals("http", service.path("spec").path("ports").get(0).path("targetPort").asText());
         assertEquals("/q/metrics", only(objects, "ServiceMonitor").path("spec").path("endpoints").get(0).path("path").asText());
+
+        // an alert on a metric the service does not export would never fire: each one a rule names is in the README's list
+        Set<String> metrics = documentedMetrics();
+        List<String> rules = new ArrayList<>();
+        only(objects, "PrometheusRule").path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> rules.add(r.path("expr").asText())));
+        assertTrue(rules.size() >= 4, "failure rate, backlog, dead letters, late slots");
+        for (String expr : rules) {
+            Matcher m = Pattern.compile("triggerfish_[a-z_]+").matcher(expr);
+            assertTrue(m.find(), expr);
+            do {
+                assertTrue(metrics.contains(m.group()), m.group() + " (in an alert) is not a metric the README lists");
+            } while (m.find());
+        }
+    }
+
+    /** The metric names of the README's metrics table (a histogram's or counter's name as Prometheus shows it). */
+    static Set<String> documentedMetrics() throws IOException {
+        Set<String> names = new HashSet<>();
+        Matcher m = Pattern.compile("`(triggerfish_[a-z_]+)`").matcher(Files.readString(Path.of("README.md")));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     /** The environment names of the settings in the README's configuration table. */

@@ -32,8 +32,11 @@ public class Scheduler {
     private final Pool pool;
     private final ScheduleConfig config;
     private final String owner;
+    private final SlotMetrics metrics;
 
-    public Scheduler(SlotStore slots, SlotScan scan, TriggerCatalog catalog, Pool pool, ScheduleConfig config, ReplicaId replica) {
+    public Scheduler(SlotStore slots, SlotScan scan, TriggerCatalog catalog, Pool pool, ScheduleConfig config, ReplicaId replica,
+                     SlotMetrics metrics) {
+        this.metrics = metrics;
         this.slots = slots;
         this.scan = scan;
         this.catalog = catalog;
@@ -101,11 +104,18 @@ public class Scheduler {
         return catalog.ensureLoaded()
                 .flatMap(ignored -> Multi.createBy().repeating()
                         .uni(() -> slots.claim(owner, config.lease(), now, only)
-                                .flatMap(slot -> slot == null ? Uni.createFrom().item(Boolean.FALSE) : run(owner, slot).replaceWith(Boolean.TRUE)))
+                                .flatMap(slot -> slot == null ? Uni.createFrom().item(Boolean.FALSE)
+                                        : run(owner, slot).invoke(() -> ran(slot, now)).replaceWith(Boolean.TRUE)))
                         .until(ran -> !ran)
                         .filter(Boolean::booleanValue)
                         .collect().with(java.util.stream.Collectors.counting())
                         .map(Long::intValue));
+    }
+
+    /** Counts a slot run: late when it started more than the misfire grace after its time. */
+    private void ran(ClaimedSlot slot, Instant now) {
+        java.time.Duration lateness = java.time.Duration.between(slot.slotAt(), now);
+        metrics.ran(lateness, config.misfireGrace());
     }
 
     /** Runs a claimed slot from its checkpoint to the end and records how it ended. */
@@ -118,6 +128,7 @@ public class Scheduler {
 
     private Uni<Void> runKnown(String owner, ClaimedSlot claimed, TriggerSnapshot trigger) {
         if (trigger == null || !trigger.active()) {
+            metrics.skipped();
             return slots.finish(owner, claimed.id(), SlotStatus.SKIPPED, trigger == null ? "the trigger was deleted before the slot ran"
                     : "the trigger was deactivated before the slot ran").replaceWithVoid();
         }

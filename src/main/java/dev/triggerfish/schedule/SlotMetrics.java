@@ -8,10 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * The scheduler's meters (issue 11 runs time_based triggers; its scheduler calls these): slots run,
- * skipped (another replica holds the slot's claim, or the trigger is inactive), and late (run after
- * their time, with how late). Registered on first use, so no series stands at zero before a scheduler
- * exists.
+ * The scheduler's meters: slots run, skipped (missed and not caught up, or the trigger deleted or
+ * deactivated before the slot ran), and late (started more than the misfire grace after their time),
+ * with how long after its time each slot started. Registered on first use.
  */
 @ApplicationScoped
 public class SlotMetrics {
@@ -21,17 +20,17 @@ public class SlotMetrics {
         this.meters = meters;
     }
 
-    /** A slot this replica ran, {@code lateness} after its time (zero when on time). */
-    public void ran(Duration lateness) {
+    /** A slot this replica ran, {@code lateness} after its time; late when that is past {@code grace}. */
+    public void ran(Duration lateness, Duration grace) {
         slots("run");
-        if (!lateness.isNegative() && !lateness.isZero()) {
+        Timer.builder("triggerfish.scheduler.slot.lateness").description("how long after their time slots started")
+                .register(meters).record(lateness.isNegative() ? Duration.ZERO : lateness);
+        if (lateness.compareTo(grace) > 0) {
             slots("late");
-            Timer.builder("triggerfish.scheduler.slot.lateness").description("how long after their time late slots ran")
-                    .register(meters).record(lateness);
         }
     }
 
-    /** A slot this replica did not run: claimed elsewhere, or nothing to run. */
+    /** A slot not run: missed and left to its trigger's catch_up, or its trigger deleted or deactivated. */
     public void skipped() {
         slots("skipped");
     }

@@ -43,9 +43,11 @@ public class SlotStore {
             .formatted(SlotStatus.DUE.sqlLiteral(), SlotStatus.RUNNING.sqlLiteral());
 
     private final Pool pool;
+    private final SlotMetrics metrics;
 
-    public SlotStore(Pool pool) {
+    public SlotStore(Pool pool, SlotMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     /** A time_based trigger as planning reads it: its schedule settings and the last slot planned for it. */
@@ -98,10 +100,16 @@ public class SlotStore {
                             select $1, $2, a, $3, s, r, case when s = $7 then now() end
                             from unnest($4::timestamptz[], $5::text[], $6::text[]) as x(a, s, r)
                             on conflict (trigger_id, slot_at) do nothing
-                            returning 1)
-                        select count(*) as n from inserted""")
+                            returning status)
+                        select count(*) as n, count(*) filter (where status = $7) as skipped from inserted""")
                 .execute(Tuple.from(new Object[] {triggerId, version, origin, at, statuses, reasons, SlotStatus.SKIPPED.wireName()}))
-                .map(rows -> rows.iterator().next().getLong("n").intValue());
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    for (long i = row.getLong("skipped"); i > 0; i--) {
+                        metrics.skipped(); // recorded skipped (a missed slot catch_up does not run): counted once, by the replica whose row it is
+                    }
+                    return row.getLong("n").intValue();
+                });
     }
 
     /** Claims one slot due by {@code now} (or one whose claim expired) for {@code owner}; null when there is none. */

@@ -53,6 +53,14 @@ class TimeBasedTriggersTest extends EndToEnd {
     SlotScan scan;
     @Inject
     TriggerCatalog catalog;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /** triggerfish_scheduler_slots_total{outcome} as this replica counted it so far. */
+    private double slotsCounted(String outcome) {
+        io.micrometer.core.instrument.Counter c = meters.find("triggerfish.scheduler.slots").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
 
     @BeforeEach
     void templates() {
@@ -213,6 +221,9 @@ class TimeBasedTriggersTest extends EndToEnd {
             int trigger = scoreTrigger(type, "hourly", ", \"catch_up\": \"" + policy + "\", \"overlap\": \"allow\"", "/miss-" + type);
             List<Instant> hours = Schedule.of("hourly", null).between(createdAt(trigger), createdAt(trigger).plus(Duration.ofHours(6)), 6);
             // five slots passed while no scheduler ran; it comes back ten minutes after the fifth
+            double run = slotsCounted("run");
+            double skipped = slotsCounted("skipped");
+            double late = slotsCounted("late");
             tick(hours.get(4).plus(Duration.ofMinutes(10)), trigger);
 
             List<Map<String, Object>> runs = runs(trigger);
@@ -230,6 +241,9 @@ class TimeBasedTriggersTest extends EndToEnd {
                     .forEach(r -> assertTrue(String.valueOf(r.get("reason")).startsWith("missed (catch_up: " + policy + ")"), r.toString()));
             long ran = statuses.stream().filter("completed"::equals).count();
             assertEquals(ran, sql("select count(*) as n from trigger_executions where trigger_id = $1", (long) trigger).iterator().next().getLong("n"));
+            assertEquals(ran, slotsCounted("run") - run, policy + ": slots run, in the metrics");
+            assertEquals(5 - ran, slotsCounted("skipped") - skipped, policy + ": slots skipped, in the metrics");
+            assertEquals(ran, slotsCounted("late") - late, policy + ": each ran ten minutes or more after its time, past the 5 min grace");
 
             // with none, a slot planned on time still runs
             if (policy.equals("none")) {

@@ -12,29 +12,32 @@ import java.time.Duration;
 /**
  * Removes history past its age, one batch per statement (each statement is its own transaction, so it
  * holds the locks of one batch only). Executions go first, with their steps in the same statement (the
- * steps have no foreign key: V5); an event goes once none of its executions is left, so no execution
- * ever points at an event that is gone. Rows the engine still works on are never candidates: executions
+ * steps have no foreign key: V5), once they ended longer ago than the age (found through V16's index on
+ * {@code completed_at}: an execution replayed and ended a moment ago stays, whenever it was created);
+ * an event goes once it is older than the age (V17's BRIN index on {@code created_at}: the candidates
+ * are found without walking the table when there are none) and none of its executions is left, so no
+ * execution ever points at an event that is gone. Rows the engine still works on are never candidates: executions
  * that have not ended, events still new or being dispatched. {@code FOR UPDATE SKIP LOCKED} lets several
  * replicas sweep at once, and steps aside from a row a replay or redispatch is changing right now.
  */
 @ApplicationScoped
 public class HistoryRetention {
-    private static final String EXECUTIONS = """
+    static final String EXECUTIONS = """
             with old as (
                 select id from trigger_executions
-                where created_at < now() - make_interval(secs => $1) and status = any($2)
-                order by id limit $3
+                where completed_at < now() - make_interval(secs => $1) and status = any($2)
+                order by completed_at limit $3
                 for update skip locked),
             steps as (delete from execution_steps where execution_id in (select id from old)),
             gone as (delete from trigger_executions where id in (select id from old) returning 1)
             select count(*) as n from gone""";
 
-    private static final String EVENTS = """
+    static final String EVENTS = """
             with old as (
                 select id from events e
                 where created_at < now() - make_interval(secs => $1) and status = any($2)
                   and not exists (select 1 from trigger_executions x where x.event_id = e.id)
-                order by id limit $3
+                limit $3
                 for update skip locked),
             gone as (delete from events where id in (select id from old) returning 1)
             select count(*) as n from gone""";

@@ -14,8 +14,9 @@ public interface RetentionConfig {
     boolean enabled();
 
     /**
-     * Age past which an ended execution (with its steps) and a dispatched or failed event with no
-     * execution left are removed. Executions still due, running or retrying are kept whatever their age.
+     * An execution that ended longer ago than this is removed (with its steps), and so is a dispatched or
+     * failed event older than this with no execution left. Executions still due, running or retrying are
+     * kept whatever their age.
      */
     @WithDefault("30d")
     Duration maxAge();

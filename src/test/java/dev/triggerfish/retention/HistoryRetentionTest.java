@@ -11,6 +11,7 @@ import java.util.List;
 
 import static dev.triggerfish.StoreDatabase.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Retention against real tables: what is past its age and done with goes, with its steps; what the engine
@@ -80,6 +81,36 @@ class HistoryRetentionTest {
         assertEquals(List.of(lateDispatched, young), ids("select id from events order by id"));
     }
 
+    /** A dead letter replayed today after a month ends today: its age is counted from then, not from its creation. */
+    @Test
+    void anOldExecutionThatEndedJustNowStays() {
+        long event = event("dispatched", OLD);
+        long replayed = execution(event, "completed", OLD, "now()");
+        assertEquals(0, await(retention.removeExecutions(MAX_AGE, 100)));
+        assertEquals(0, await(retention.removeEvents(MAX_AGE, 100)));
+        assertEquals(List.of(replayed), ids("select id from trigger_executions"));
+    }
+
+    /** Each sweep finds its candidates through an index, not a walk of the whole table (none left to find is the common case). */
+    @Test
+    void theSweepFindsOldRowsThroughIndexes() {
+        assertTrue(plan(HistoryRetention.EXECUTIONS).contains("trigger_executions_completed"), plan(HistoryRetention.EXECUTIONS));
+        assertTrue(plan(HistoryRetention.EVENTS).contains("events_created_brin"), plan(HistoryRetention.EVENTS));
+    }
+
+    /** The plan of a sweep statement with a 30-day age, with sequential scans priced out (a few test rows would be scanned whole anyway). */
+    String plan(String sql) {
+        String explain = "explain (costs off) " + sql.replace("$1", "2592000").replace("$2", "'{completed,dispatched}'::text[]").replace("$3", "1000");
+        return await(db.pool().withConnection(c -> c.query("set enable_seqscan = off").execute()
+                .flatMap(ignored -> c.query(explain).execute())
+                .map(rows -> {
+                    StringBuilder plan = new StringBuilder();
+                    rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
+                    return plan.toString();
+                })
+                .call(ignored -> c.query("reset enable_seqscan").execute())));
+    }
+
     @Test
     void anOldFailedEventWithNoExecutionGoes() {
         event("failed", OLD);
@@ -124,9 +155,15 @@ class HistoryRetentionTest {
                 + createdAt + ") returning id", status).getLong("id");
     }
 
+    /** An execution created at {@code createdAt}; one that has ended ended then too. */
     long execution(long event, String status, String createdAt) {
-        return db.row("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at) values ($1, 1, $2, $3, "
-                + createdAt + ") returning id", nextTrigger++, event, status).getLong("id");
+        return execution(event, status, createdAt, createdAt);
+    }
+
+    long execution(long event, String status, String createdAt, String completedAt) {
+        boolean ended = dev.triggerfish.execution.ExecutionStatus.fromWireName(status).ended();
+        return db.row("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at, completed_at) values ($1, 1, $2, $3, "
+                + createdAt + ", " + (ended ? completedAt : "null") + ") returning id", nextTrigger++, event, status).getLong("id");
     }
 
     void step(long execution, int index) {

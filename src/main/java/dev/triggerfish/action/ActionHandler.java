@@ -26,6 +26,14 @@ public interface ActionHandler {
     }
 
     /**
+     * Whether the action acts on the execution's record: one that concerns none (an inbound webhook whose
+     * source found no record and runs without one) fails such a step at once, with the reason.
+     */
+    default boolean needsRecord() {
+        return changesRecords();
+    }
+
+    /**
      * Whether the action's templates see the secrets. Only an action that authenticates an outbound
      * call (a webhook) needs them; an action that changes records, or sends a message a person reads,
      * never does: what it writes or sends could not be redacted again.

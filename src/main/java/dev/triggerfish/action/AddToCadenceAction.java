@@ -20,6 +20,11 @@ public class AddToCadenceAction implements ActionHandler {
     }
 
     @Override
+    public boolean needsRecord() {
+        return true; // an enrolment is of a record
+    }
+
+    @Override
     public String type() {
         return "add_to_cadence";
     }

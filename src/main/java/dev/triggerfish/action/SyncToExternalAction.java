@@ -66,6 +66,11 @@ public class SyncToExternalAction implements ActionHandler {
     }
 
     @Override
+    public boolean needsRecord() {
+        return true; // without one, each run would create another object in the other system: none to store its id on
+    }
+
+    @Override
     public void validate(ConfigCheck action) {
         action.requireText("integration");
         if (!action.has("mapping")) {
@@ -265,7 +270,9 @@ public class SyncToExternalAction implements ActionHandler {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Triggerfish").setFollowRedirects(false));
+                    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Triggerfish").setFollowRedirects(false)
+                            // no client span (it would carry the URL) and no second traceparent: as WebhookAction
+                            .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE));
                 }
                 c = client;
             }

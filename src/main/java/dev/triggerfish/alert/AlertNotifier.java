@@ -31,7 +31,9 @@ public class AlertNotifier {
 
     public AlertNotifier(Vertx vertx, MailClient mail, AlertConfig config, EmailConfig email,
                          @ConfigProperty(name = "quarkus.mailer.from", defaultValue = "Triggerfish <triggerfish@localhost>") String from) {
-        this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS));
+        this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS)
+                // no client span: the alert URL may itself be a credential (a chat webhook), and it is no triggerfish.secret
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE));
         this.mail = mail;
         this.from = from;
         this.config = config;

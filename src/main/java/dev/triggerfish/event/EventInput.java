@@ -49,10 +49,9 @@ final class EventInput {
         String clientId = Ids.text(rawClientId);
         if (rawClientId != null && (clientId == null || clientId.isBlank() || clientId.length() > 200)) {
             errors.add(new FieldError(at(path, "event_id"), "must be a string (at most 200 characters) or a whole number"));
-        } else if (clientId != null && clientId.startsWith(NewEvent.WEBHOOK_ID_PREFIX)) {
-            // inbound webhooks dedupe on these ids: an API event must not be able to pre-empt a delivery
-            errors.add(new FieldError(at(path, "event_id"), "must not start with '" + NewEvent.WEBHOOK_ID_PREFIX
-                    + "' (reserved for the webhook-id of inbound webhooks)"));
+        } else if (clientId != null && NewEvent.reservedPrefix(clientId) != null) {
+            // inbound webhooks and time-based slots dedupe on these ids: an API event must not pre-empt them
+            errors.add(new FieldError(at(path, "event_id"), "must not start with '" + NewEvent.reservedPrefix(clientId)));
         }
         if (("created".equals(kind) || "updated".equals(kind)) && record == null && changes == null) {
             errors.add(new FieldError(at(path, "record"), "is required for '" + kind + "' events (or give 'changes')"));

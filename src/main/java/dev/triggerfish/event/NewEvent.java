@@ -18,6 +18,19 @@ public record NewEvent(String kind, String entityType, String entityId, Map<Stri
                        String source, int chainDepth, Long originTriggerId, String clientEventId) {
     /** The {@code clientEventId} prefix of inbound webhooks ({@code webhook:<source>:<webhook-id>}), refused in API events. */
     public static final String WEBHOOK_ID_PREFIX = "webhook:";
+    /** The {@code clientEventId} prefix of the events of time-based slots ({@code schedule:<slot>:<type>/<id>}), refused in API events. */
+    public static final String SCHEDULE_ID_PREFIX = "schedule:";
+
+    /**
+     * The prefix of {@code clientId} that the engine keeps for its own deduplication, with what it is for;
+     * null when there is none. An API event with such an id could pre-empt a delivery or a slot's
+     * execution (the engine would find "its" event already stored, with what the client put in it).
+     */
+    public static String reservedPrefix(String clientId) {
+        return clientId.startsWith(WEBHOOK_ID_PREFIX) ? WEBHOOK_ID_PREFIX + "' (reserved for the webhook-id of inbound webhooks)"
+                : clientId.startsWith(SCHEDULE_ID_PREFIX) ? SCHEDULE_ID_PREFIX + "' (reserved for the slots of time-based triggers)"
+                : null;
+    }
 
     public static NewEvent change(String kind, String entityType, String entityId, Map<String, Object> oldState,
                                   Map<String, Object> newState, String source, int chainDepth, Long originTriggerId) {

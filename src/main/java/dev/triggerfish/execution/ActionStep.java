@@ -62,6 +62,10 @@ record ActionStep(ClaimedExecution execution, TriggerSnapshot trigger, int index
     }
 
     /** Whether the step runs in the transaction that checkpoints it (its action changes records). */
+    boolean needsRecord() {
+        return handler != null && handler.needsRecord();
+    }
+
     boolean changesRecords() {
         return handler != null && handler.changesRecords();
     }

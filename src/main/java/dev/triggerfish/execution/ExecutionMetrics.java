@@ -13,6 +13,7 @@ import java.time.Duration;
  * (as many as the CRM defines triggers), a status or an action type (fixed sets).
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its counters are registered at zero when the service starts, not at first use
 public class ExecutionMetrics {
     /** Prometheus buckets of step durations: a webhook's tens of milliseconds up to a slow target's timeout. */
     private static final Duration[] STEP_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
@@ -23,6 +24,13 @@ public class ExecutionMetrics {
 
     public ExecutionMetrics(MeterRegistry meters) {
         this.meters = meters;
+        // registered at zero: an alert on increase() sees the first dead letter after a start, not only the second
+        deadLetters().register(meters);
+    }
+
+    private static Counter.Builder deadLetters() {
+        return Counter.builder("triggerfish.dead.letters")
+                .description("executions failed for good (listed by ?status=failed; replay with POST /api/executions/{id}/retry)");
     }
 
     /** An execution reached a final status (or retrying, which is counted as a retry). */
@@ -39,8 +47,7 @@ public class ExecutionMetrics {
                 .tag("trigger", Long.toString(triggerId)).tag("status", status.wireName())
                 .register(meters).increment();
         if (status == ExecutionStatus.FAILED) {
-            Counter.builder("triggerfish.dead.letters").description("executions failed for good (listed by ?status=failed; replay with POST /api/executions/{id}/retry)")
-                    .register(meters).increment();
+            deadLetters().register(meters).increment();
         }
     }
 

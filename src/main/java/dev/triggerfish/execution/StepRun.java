@@ -58,9 +58,9 @@ public class StepRun {
         if (step.handler() == null) {
             return write(step, context, StepResult.failed("unknown action type '" + step.type() + "'", Map.of()), started);
         }
-        if (step.changesRecords() && context.entityId() == null) {
+        if (step.needsRecord() && context.entityId() == null) {
             // e.g. an inbound webhook whose source found no record and runs without one: retrying cannot help
-            return write(step, context, StepResult.failed("'" + step.type() + "' changes a record, and this execution concerns none"
+            return write(step, context, StepResult.failed("'" + step.type() + "' acts on a record, and this execution concerns none"
                     + " (its event named no record)", Map.of()), started);
         }
         UnaryOperator<StepResult> debugged = debugged(step, context);

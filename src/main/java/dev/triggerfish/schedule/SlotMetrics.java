@@ -10,14 +10,20 @@ import java.time.Duration;
 /**
  * The scheduler's meters: slots run, skipped (missed and not caught up, or the trigger deleted or
  * deactivated before the slot ran), and late (started more than the misfire grace after their time),
- * with how long after its time each slot started. Registered on first use.
+ * with how long after its time each slot started. The counts are registered at zero when the service
+ * starts, so that an alert on their increase sees the first one.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its counters are registered at zero when the service starts, not at first use
 public class SlotMetrics {
     private final MeterRegistry meters;
 
     public SlotMetrics(MeterRegistry meters) {
         this.meters = meters;
+        // registered at zero: an alert on increase() sees the first late slot after a start, not only the second
+        for (String outcome : new String[] {"run", "skipped", "late"}) {
+            counter(outcome);
+        }
     }
 
     /** A slot this replica ran, {@code lateness} after its time; late when that is past {@code grace}. */
@@ -36,7 +42,11 @@ public class SlotMetrics {
     }
 
     private void slots(String outcome) {
-        Counter.builder("triggerfish.scheduler.slots").description("scheduler slots by outcome: run, skipped, late (late ones are also run)")
-                .tag("outcome", outcome).register(meters).increment();
+        counter(outcome).increment();
+    }
+
+    private Counter counter(String outcome) {
+        return Counter.builder("triggerfish.scheduler.slots").description("scheduler slots by outcome: run, skipped, late (late ones are also run)")
+                .tag("outcome", outcome).register(meters);
     }
 }

@@ -208,7 +208,7 @@ public class SlotScan {
         Map<String, Object> context = Map.of("slot_id", slot.id(), "slot_at", slot.slotAt().toString(), "origin", slot.origin());
         for (CrmRecord record : matched) {
             out.add(new NewEvent(KIND, record.type(), record.id(), null, record.toJson(), null, context, SOURCE, 0, null,
-                    "schedule:" + slot.id() + ":" + record.type() + "/" + record.id()));
+                    NewEvent.SCHEDULE_ID_PREFIX + slot.id() + ":" + record.type() + "/" + record.id()));
         }
         return out;
     }

@@ -150,6 +150,8 @@ class HostileInputTest {
                 Arguments.of("POST /api/events", "[{\"event\": \"created\", \"entity_type\": \"" + TYPE + "\", \"record\": {}}, 7]", "[1]"),
                 Arguments.of("POST /api/events", "{\"event\": \"lead.scored\", \"entity_type\": \"" + TYPE + "\", \"record\": {},"
                         + " \"event_id\": \"webhook:marketing:msg_1\"}", "event_id"),
+                Arguments.of("POST /api/events", "{\"event\": \"deal.scheduled\", \"entity_type\": \"" + TYPE + "\", \"record\": {},"
+                        + " \"event_id\": \"schedule:1:deal/7\"}", "event_id"),
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"roles\": \"admin\"}", "roles"),
                 Arguments.of("POST /api/users", "{\"id\": \"u-hostile\", \"active\": \"yes\"}", "active"),
                 Arguments.of("POST /api/users", "{\"name\": \"no id\"}", "id"),

@@ -279,6 +279,27 @@ class InboundWebhookTest extends EndToEnd {
         assertTrue(execution.getString("steps[0].error").contains("concerns none"), execution.prettify());
     }
 
+    /** A sync with no record to store the other system's id on would create another object there on every run. */
+    @Test
+    void withoutARecordASyncToAnotherSystemFailsItsStepBeforeCallingIt() {
+        String source = source("nosync", """
+                "secret": "inbound_signing",
+                "record": {"model_type": "Contact", "lookup": {"email": "email"}, "when_missing": "run_without"}""");
+        JsonPath saved = api().body("""
+                {"name": "sync leads", "trigger_type": "webhook", "webhook_source": "%s",
+                 "action_configuration": {"actions": [{"type": "sync_to_external", "integration": "hubspot",
+                    "mapping": {"email": "{{event.payload.email}}"}}]}}""".formatted(source))
+                .post("/api/event-triggers").then().statusCode(201).extract().jsonPath();
+        int trigger = saved.getInt("id");
+        triggers.add(trigger);
+        deliver(source, "msg_" + uid(), "{\"email\": \"nobody-" + uid() + "@example.com\"}").then().statusCode(202);
+        JsonPath execution = awaitFinished(trigger, 1);
+        assertEquals("failed", execution.getString("status"));
+        assertEquals(1, execution.getInt("attempt"));
+        assertTrue(execution.getString("steps[0].error").contains("'sync_to_external' acts on a record, and this execution concerns none"),
+                execution.prettify());
+    }
+
     @Test
     void aWebhookSourceOnATriggerRestrictsItToThatSource() {
         String mine = source("mine", "\"secret\": \"inbound_signing\"");

@@ -81,12 +81,17 @@ class MetricsTest extends EndToEnd {
     }
 
     @Test
-    void theBacklogIsAGaugeOfSizeAndAge() {
+    void theBacklogIsAGaugeOfSizeAndAgeAndTheAlertedCountersExistFromTheStart() {
         String scraped = scrape();
         for (String gauge : List.of("triggerfish_backlog_events", "triggerfish_backlog_executions",
                 "triggerfish_backlog_oldest_event_age_seconds", "triggerfish_backlog_oldest_execution_age_seconds")) {
             assertTrue(scraped.lines().anyMatch(l -> l.startsWith(gauge + " ") || l.startsWith(gauge + "{")), gauge + " missing");
             assertTrue(value(scraped, gauge) >= 0);
+        }
+        // the counters the PrometheusRule takes the increase of are there from the start (a series born at 1 has no increase)
+        for (String series : List.of("triggerfish_dead_letters_total", "triggerfish_scheduler_slots_total{outcome=\"late\"",
+                "triggerfish_scheduler_slots_total{outcome=\"skipped\"", "triggerfish_scheduler_slots_total{outcome=\"run\"")) {
+            assertTrue(scraped.lines().anyMatch(l -> l.startsWith(series.endsWith("_total") ? series + " " : series)), series + " missing");
         }
     }
 

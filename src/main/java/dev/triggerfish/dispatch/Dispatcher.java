@@ -261,17 +261,11 @@ public class Dispatcher implements InlineDispatch {
                 e.context(), e.source(), e.chainDepth(), e.originTriggerId(), e.createdAt());
     }
 
-    /** The inbound webhook source an event came from (its context says which, when its source is 'webhook'), else null. */
-    private static String webhookSource(StoredEvent event) {
-        return "webhook".equals(event.source()) && event.context() != null && event.context().get("webhook_source") instanceof String s
-                ? s : null;
-    }
-
     /** Adds the executions {@code event} creates; returns a note for the event (why something did not run), or null. */
     private String match(StoredEvent event, RelationResolver resolver, List<NewExecution> created) {
         TriggerIndex index = catalog.index();
         List<CompiledTrigger> fired = index.match(event.kind(), event.entityType(), event.newState(), event.oldState(), resolver,
-                System.currentTimeMillis(), webhookSource(event));
+                System.currentTimeMillis(), event.webhookSource());
         ChainRule chain = ChainRule.of(config);
         boolean tooDeep = chain.tooDeep(event);
         String note = null;

@@ -34,7 +34,10 @@ public class AnalyticsStore {
 
     private final Pool pool;
 
-    public AnalyticsStore(Pool pool) {
+    private final dev.triggerfish.template.Secrets secrets;
+
+    public AnalyticsStore(Pool pool, dev.triggerfish.template.Secrets secrets) {
+        this.secrets = secrets;
         this.pool = pool;
     }
 
@@ -57,7 +60,7 @@ public class AnalyticsStore {
                         e.put("entity_type", row.getString("entity_type"));
                         e.put("entity_id", row.getString("entity_id"));
                         e.put("status", row.getString("status"));
-                        e.put("error", row.getString("error"));
+                        e.put("error", secrets.redact(row.getString("error"))); // redacted where written, and again here (a secret set since)
                         OffsetDateTime started = row.getOffsetDateTime("started_at");
                         OffsetDateTime completed = row.getOffsetDateTime("completed_at");
                         e.put("created_at", String.valueOf(row.getOffsetDateTime("created_at")));

@@ -86,9 +86,11 @@ public class Backtest {
                 .flatMap(ignored -> tx.preparedQuery("select " + EventStore.columns("") + " from events"
                                 + " where id > $1 and created_at >= $2 and created_at < $3"
                                 + " and case when $4::text[] is null then kind <> all($5) else kind = any($4) end"
+                                + " and source <> all($7)" // what the dispatcher never matches (StoredEvent.OWN_WORK)
                                 + " order by id limit $6")
                         .execute(Tuple.from(new Object[] {afterId, from, to, kinds == null ? null : kinds.toArray(String[]::new),
-                                new String[] {CompiledTrigger.CREATED, CompiledTrigger.UPDATED, CompiledTrigger.DELETED}, limit})))
+                                new String[] {CompiledTrigger.CREATED, CompiledTrigger.UPDATED, CompiledTrigger.DELETED}, limit,
+                                StoredEvent.OWN_WORK.toArray(String[]::new)})))
                 .map(rows -> {
                     List<StoredEvent> out = new ArrayList<>();
                     rows.forEach(row -> {
@@ -121,7 +123,7 @@ public class Backtest {
         long fired = 0;
         long cut = 0;
         for (StoredEvent e : events) {
-            if (trigger.modelKey() != null && !trigger.modelKey().equals(e.entityType())) {
+            if (trigger.modelKey() != null && !trigger.modelKey().equals(e.entityType()) || !trigger.hears(e.webhookSource())) {
                 continue;
             }
             if (!trigger.fires(e.kind(), e.newState(), e.oldState(), resolver, e.createdAt().toInstant().toEpochMilli())) {

@@ -35,6 +35,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class EventExplainer {
+    private final dev.triggerfish.template.Secrets secrets;
     /** Triggers looked at per explain, by id: a CRM's triggers fit; beyond that the answer says it stopped. */
     static final int MAX_TRIGGERS = Paging.MAX_PER_PAGE;
 
@@ -44,7 +45,9 @@ public class EventExplainer {
     private final Pool pool;
     private final ChainRule chain;
 
-    public EventExplainer(EventStore events, TriggerService triggers, RecordRelations relations, Pool pool, DispatchConfig config) {
+    public EventExplainer(EventStore events, TriggerService triggers, RecordRelations relations, Pool pool, DispatchConfig config,
+                          dev.triggerfish.template.Secrets secrets) {
+        this.secrets = secrets;
         this.events = events;
         this.triggers = triggers;
         this.relations = relations;
@@ -102,7 +105,7 @@ public class EventExplainer {
         head.put("chain_depth", event.chainDepth());
         head.put("origin_trigger_id", event.originTriggerId());
         head.put("status", state.getString("status"));
-        head.put("error", state.getString("error"));
+        head.put("error", secrets.redact(state.getString("error"))); // redacted where written, and again here (a secret set since)
         String clientId = state.getString("client_event_id");
         if (clientId != null) {
             head.put("event_id", clientId);
@@ -132,7 +135,7 @@ public class EventExplainer {
                 .map(rows -> {
                     Map<Long, Verdict.Recorded> out = new HashMap<>();
                     rows.forEach(r -> out.put(r.getLong("trigger_id"), new Verdict.Recorded(r.getLong("id"), r.getString("status"),
-                            r.getString("error"), r.getString("rate_limited_window"))));
+                            secrets.redact(r.getString("error")), r.getString("rate_limited_window"))));
                     return out;
                 });
     }

@@ -20,7 +20,7 @@ import java.util.Map;
 final class Verdict {
     /** The outcomes, as the answer names them. */
     enum Outcome {
-        FIRED, INACTIVE, OTHER_KIND, OTHER_MODEL, OWN_CHANGE, CONDITIONS_FAILED, ALREADY_TRUE_BEFORE, CHAIN_TOO_DEEP, RATE_LIMITED,
+        FIRED, INACTIVE, NOT_MATCHED, OTHER_KIND, OTHER_MODEL, OTHER_SOURCE, OWN_CHANGE, CONDITIONS_FAILED, ALREADY_TRUE_BEFORE, CHAIN_TOO_DEEP, RATE_LIMITED,
         NOT_DISPATCHED_YET, NO_EXECUTION;
 
         String wireName() {
@@ -47,11 +47,18 @@ final class Verdict {
         if (!active && execution == null) {
             return outcome(answer, Outcome.INACTIVE, "the trigger is not active");
         }
+        if (!event.matched() && execution == null) {
+            return outcome(answer, Outcome.NOT_MATCHED, "the engine stored this '" + event.source() + "' event with the one execution it is for:"
+                    + " it is not matched against triggers");
+        }
         if (!CompiledTrigger.typesFor(event.kind()).contains(trigger.type())) {
             return outcome(answer, Outcome.OTHER_KIND, "a " + trigger.type().wireName() + " trigger does not fire on '" + event.kind() + "' events");
         }
         if (trigger.modelKey() != null && !trigger.modelKey().equals(event.entityType())) {
             return outcome(answer, Outcome.OTHER_MODEL, "the trigger watches '" + trigger.modelKey() + "' records, not '" + event.entityType() + "'");
+        }
+        if (!trigger.hears(event.webhookSource())) {
+            return outcome(answer, Outcome.OTHER_SOURCE, "the trigger listens to the webhook source '" + trigger.webhookSource() + "' only");
         }
         if (chain.ownChange(event, trigger.id())) {
             return outcome(answer, Outcome.OWN_CHANGE, "the event is a change this trigger's own action made: a trigger does not re-fire on it");

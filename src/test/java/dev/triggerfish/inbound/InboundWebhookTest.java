@@ -312,10 +312,14 @@ class InboundWebhookTest extends EndToEnd {
         triggers.add(trigger);
         assertNull(saved.get("warnings"), "a trigger naming an existing source is saved without warnings");
         assertEquals(mine, api().get("/api/event-triggers/" + trigger).then().statusCode(200).extract().path("webhook_source"));
-        deliver(other, "msg_" + uid(), "{\"n\": 1}").then().statusCode(202);
+        long fromOther = deliver(other, "msg_" + uid(), "{\"n\": 1}").then().statusCode(202).extract().jsonPath().getLong("event_id");
         deliver(mine, "msg_" + uid(), "{\"n\": 2}").then().statusCode(202);
         awaitFinished(trigger, 1);
         assertEquals(List.of("{\"n\":\"2\"}"), sink.at("/restricted/" + mine).stream().map(r -> r.body().replace(" ", "")).toList());
+        // and explain says why the other source's delivery did not fire it
+        JsonPath explained = api().queryParam("trigger_id", trigger).get("/api/events/" + fromOther + "/explain").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("other_source", explained.getString("triggers[0].outcome"), explained.prettify());
         // a source that does not exist (yet) is saved with a warning: such a trigger hears nothing
         JsonPath typo = api().body("""
                 {"name": "typo", "trigger_type": "webhook", "webhook_source": "no-such-source",

@@ -54,6 +54,23 @@ class EventExplainTest extends EndToEnd {
         api().get("/api/events/99999999/explain").then().statusCode(404).contentType("application/problem+json");
     }
 
+    /** A manual run's event is stored with its one execution: no other trigger was ever asked about it, and explain says so. */
+    @Test
+    void anEventTheEngineStoredForOneExecutionIsNotMatchedAgainstOtherTriggers() {
+        String type = "Deal" + uid();
+        String url = sink.url("/explain-manual/" + uid());
+        int manual = trigger("""
+                {"name": "by hand", "trigger_type": "manual", "model_type": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s"}]}}""".formatted(type, url));
+        int other = trigger(updated(type, "model_updated", "{\"field\": \"stage\", \"operator\": \"is_not_empty\"}", url));
+        long event = api().body("{\"entity_type\": \"" + type + "\", \"entity_id\": 7}").post("/api/event-triggers/" + manual + "/execute")
+                .then().statusCode(202).extract().jsonPath().getLong("event_id");
+        awaitFinished(manual, 1);
+        JsonPath asked = explain(event, other);
+        assertEquals("not_matched", asked.getString("triggers[0].outcome"), asked.prettify());
+        assertTrue(asked.getString("triggers[0].reason").contains("'manual' event"), asked.prettify());
+    }
+
     @Test
     void rateLimitedAndChainTooDeepAreTheDecisionsDispatchRecorded() {
         String type = "Deal" + uid();

@@ -32,6 +32,11 @@ class DashboardAccessTest {
         RestAssured.given().redirects().follow(false).get("/ui/executions/1").then().statusCode(303);
         RestAssured.given().redirects().follow(false).cookie(COOKIE, "not-a-key").get("/ui").then().statusCode(303)
                 .header("Location", equalTo("/ui/sign-in"));
+        for (String spelling : java.util.List.of("/ui/", "//ui", "/ui/./", "/UI", "/ui/sign-in/../", "/ui;x", "/ui/executions/1/")) {
+            RawHttp.Answer answer = RawHttp.send(RestAssured.port, "GET", spelling, null, null);
+            assertTrue(java.util.Set.of(303, 400, 401, 404).contains(answer.status()) && !answer.body().contains("id=\"triggers\""),
+                    spelling + " answered " + answer.text());
+        }
         RestAssured.given().cookie(COOKIE, "not-a-key").get("/ui/sign-in").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("name=\"api_key\""));
     }

@@ -1,6 +1,7 @@
 package dev.triggerfish.dashboard;
 
 import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.api.DatabaseUnavailable;
 import dev.triggerfish.api.Problems;
 import dev.triggerfish.support.DomainFailure;
 import io.quarkus.qute.Location;
@@ -55,6 +56,8 @@ public class Pages {
             answer = p;
         } else if (failure instanceof DomainFailure d) {
             answer = Problems.of(d);
+        } else if (DatabaseUnavailable.is(failure)) {
+            answer = new ApiProblem(503, "Database unavailable", "the database cannot be reached right now; reload the page in a few seconds");
         } else {
             LOG.error("a dashboard page failed", failure);
             answer = new ApiProblem(500, "Server error", "the page could not be made; the service log says why");

@@ -28,16 +28,28 @@ import java.util.Set;
  * Which paths need one is decided by {@code quarkus.http.auth.permission.*} on the normalised path,
  * and again, per resource method actually dispatched, by {@link ScopeCheck}: no spelling of a path
  * reaches a resource without a key.
+ * <p>The dashboard ({@code /ui}) is opened by a browser, which cannot send a header on a page load: there,
+ * and only for reading (GET, HEAD), the key may also come in the {@value #UI_COOKIE} cookie that its
+ * sign-in form sets (HttpOnly, SameSite=Strict, Path=/ui). A person without a valid one is sent to the
+ * sign-in form instead of answered with problem+json.
  */
 @ApplicationScoped
 public class ApiKeyMechanism implements HttpAuthenticationMechanism {
     static final String KEY_ATTRIBUTE = "triggerfish.api-key";
+    public static final String UI_COOKIE = "triggerfish_ui_key";
+    public static final String UI_SIGN_IN = "/ui/sign-in";
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         String presented = presentedKey(context.request());
         if (presented == null) {
-            return Uni.createFrom().optional(java.util.Optional.empty()); // anonymous: the permission decides
+            String cookie = dashboardCookie(context);
+            if (cookie == null) {
+                return Uni.createFrom().optional(java.util.Optional.empty()); // anonymous: the permission decides
+            }
+            // a revoked key's cookie is no key at all: the person is sent to sign in again, not locked out of the form
+            return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new KeyRequest(cookie), context))
+                    .onFailure(AuthenticationFailedException.class).recoverWithNull();
         }
         return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new KeyRequest(presented), context));
     }
@@ -50,6 +62,10 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
     /** 401 as problem+json, like every other error of the API. */
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
+        if (isDashboard(context)) {
+            context.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, UI_SIGN_IN).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+            return Uni.createFrom().item(true);
+        }
         ProblemMapper.write(context, 401, "Unauthorized", "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
                 List.of(new FieldError("Authorization", "missing, unknown or revoked API key")), "WWW-Authenticate", "Bearer");
         return Uni.createFrom().item(true);
@@ -68,6 +84,29 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
         }
         String key = request.getHeader("X-API-Key");
         return key == null || key.isBlank() ? null : key.trim();
+    }
+
+    /** The dashboard's cookie, on a reading request to a dashboard page only; null elsewhere (the API's rules are unchanged). */
+    static String dashboardCookie(RoutingContext context) {
+        String method = context.request().method().name();
+        if (!isDashboard(context) || !("GET".equals(method) || "HEAD".equals(method))) {
+            return null;
+        }
+        io.vertx.core.http.Cookie cookie = context.request().getCookie(UI_COOKIE);
+        if (cookie == null || cookie.getValue().isBlank()) {
+            return null;
+        }
+        try {
+            return java.net.URLDecoder.decode(cookie.getValue(), java.nio.charset.StandardCharsets.UTF_8); // the form encodes it
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Decided on the normalised path, like the permissions: {@code /ui/../api/x} is the API. */
+    static boolean isDashboard(RoutingContext context) {
+        String path = context.normalizedPath();
+        return "/ui".equals(path) || path.startsWith("/ui/");
     }
 
     /** A presented key, to be checked by {@link KeyIdentityProvider}. */

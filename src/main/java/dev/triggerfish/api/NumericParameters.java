@@ -35,6 +35,24 @@ public class NumericParameters implements ParamConverterProvider {
         return null;
     }
 
+    /** {@code raw} as a whole number, refused as a query (400) or path (404) parameter {@code name} is (for pages that read text). */
+    public static long wholeNumber(String name, String raw, boolean inPath) {
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw notWhole(name, raw, inPath);
+        }
+    }
+
+    private static ApiProblem notWhole(String name, String value, boolean path) {
+        String message = "must be a whole number" + (value.trim().matches("[+-]?\\d+") ? " within range" : "")
+                + ", was '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'";
+        if (path) {
+            return new ApiProblem(404, "Not found", name + " " + message, List.of(new FieldError(name, message)));
+        }
+        return ApiProblem.badRequest(name, message);
+    }
+
     private static final class Whole<N extends Number> implements ParamConverter<N> {
         private final String name;
         private final boolean path;
@@ -71,12 +89,7 @@ public class NumericParameters implements ParamConverterProvider {
             try {
                 return parse.apply(value.trim());
             } catch (NumberFormatException e) {
-                String message = "must be a whole number" + (value.trim().matches("[+-]?\\d+") ? " within range" : "")
-                        + ", was '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'";
-                if (path) {
-                    throw new ApiProblem(404, "Not found", name + " " + message, List.of(new FieldError(name, message)));
-                }
-                throw ApiProblem.badRequest(name, message);
+                throw notWhole(name, value, path);
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.triggerfish.insight;
 
+import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,23 +34,28 @@ public class AnalyticsStore {
             group by r.trigger_id, t.name""".formatted(WINDOW);
 
     private final Pool pool;
+    private final Secrets secrets;
 
-    private final dev.triggerfish.template.Secrets secrets;
-
-    public AnalyticsStore(Pool pool, dev.triggerfish.template.Secrets secrets) {
-        this.secrets = secrets;
+    public AnalyticsStore(Pool pool, Secrets secrets) {
         this.pool = pool;
+        this.secrets = secrets;
     }
 
     /** Executions created in the last {@code days} days, newest first, with their trigger and entity; {@code beforeId} pages. */
     public Uni<List<Map<String, Object>>> recent(int days, int limit, Long beforeId) {
+        return recent(days, limit, beforeId, null);
+    }
+
+    /** The same, only those of {@code status} (a wire name) when given: the dashboard's recent failures. */
+    public Uni<List<Map<String, Object>>> recent(int days, int limit, Long beforeId, String status) {
         return pool.preparedQuery("""
                         select e.id, e.trigger_id, t.name, e.entity_type, e.entity_id, e.status, e.error, e.created_at, e.started_at,
                                e.completed_at
                         from trigger_executions e left join event_triggers t on t.id = e.trigger_id
                         where e.created_at >= now() - make_interval(days => $1) and ($3::bigint is null or e.id < $3)
+                          and ($4::text is null or e.status = $4)
                         order by e.id desc limit $2""")
-                .execute(Tuple.of(days, limit, beforeId))
+                .execute(Tuple.of(days, limit, beforeId, status))
                 .map(rows -> {
                     List<Map<String, Object>> out = new ArrayList<>();
                     for (Row row : rows) {
@@ -60,7 +66,7 @@ public class AnalyticsStore {
                         e.put("entity_type", row.getString("entity_type"));
                         e.put("entity_id", row.getString("entity_id"));
                         e.put("status", row.getString("status"));
-                        e.put("error", secrets.redact(row.getString("error"))); // redacted where written, and again here (a secret set since)
+                        e.put("error", secrets.redact(row.getString("error"))); // as GET /api/executions/{id} writes it: a step error can hold a rendered URL
                         OffsetDateTime started = row.getOffsetDateTime("started_at");
                         OffsetDateTime completed = row.getOffsetDateTime("completed_at");
                         e.put("created_at", String.valueOf(row.getOffsetDateTime("created_at")));

@@ -67,13 +67,15 @@ class HostileInputTest {
             "POST /api/records/{type}", "PUT /api/records/{type}/{r}", "PATCH /api/records/{type}/{r}",
             "POST /api/events", "POST /api/users", "POST /api/capture", "POST /api/keys", "POST /api/templates", "PUT /api/templates/{m}",
             "POST /api/webhook-sources", "PUT /api/webhook-sources/{w}", "POST /api/webhooks/{w}",
-            "POST /api/workflows", "PUT /api/workflows/{f}", "POST /api/cadences", "PUT /api/cadences/{c}");
+            "POST /api/workflows", "PUT /api/workflows/{f}", "POST /api/cadences", "PUT /api/cadences/{c}",
+            "POST /ui/sign-in");
     /** The corpus' inbound webhook source ({w}); deliveries to it are signed with its secret, so that their bodies are read. */
     static final String SOURCE = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
     static final String SOURCE_SECRET = "inbound_signing";
     /** Write routes that read no body: a body sent to them is not read, so the corpus has nothing to feed them. */
     static final Set<String> WITHOUT_BODY = Set.of("POST /api/event-triggers/{id}/activate", "POST /api/event-triggers/{id}/deactivate",
-            "POST /api/executions/{id}/retry", "POST /api/events/{id}/redispatch");
+            "POST /api/executions/{id}/retry", "POST /api/events/{id}/redispatch",
+            "POST /ui/sign-out");
 
     /** Refused by the JSON reading itself, whatever the route. */
     static final Map<String, byte[]> ANY_ROUTE = new java.util.LinkedHashMap<>();

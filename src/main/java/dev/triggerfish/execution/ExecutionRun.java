@@ -75,12 +75,26 @@ public class ExecutionRun {
         if (!trigger.active() && (event == null || !"manual".equals(event.source()))) {
             return end(execution, ExecutionStatus.CANCELLED, "the trigger was deactivated");
         }
-        // the event's state is the record's state when fresh (decided by the database, never by this JVM's clock,
-        // see ExecutionStore#claim); a delayed, retried or resumed run reads the store
         int index = execution.currentStep();
+        boolean readStore = readsStore(execution, event, trigger, index);
         return debug.started(execution, trigger)
                 .flatMap(ignored -> resumedFallback(execution, trigger, index))
-                .flatMap(fallback -> runFrom(execution, trigger, index, fallback, !execution.fresh(), span));
+                .flatMap(fallback -> runFrom(execution, trigger, index, fallback, readStore, span));
+    }
+
+    /**
+     * Whether step {@code index}'s templates see the record as stored rather than as the event carried it.
+     * A change event's state is the record's while fresh (decided by the database, never by this JVM's
+     * clock, see ExecutionStore#claim); a delayed, retried or resumed run reads the store. An inbound
+     * webhook's state is its payload, which the store never holds: every attempt sees it, until an earlier
+     * action of the chain changed the record.
+     */
+    private boolean readsStore(ClaimedExecution execution, StoredEvent event, TriggerSnapshot trigger, int index) {
+        if (event != null && "webhook".equals(event.source())) {
+            return trigger.actions().subList(0, Math.min(index, trigger.actions().size())).stream()
+                    .map(this::handlerOf).anyMatch(h -> h != null && h.changesRecords());
+        }
+        return !execution.fresh();
     }
 
     /** At a step with fallbacks, the one to resume at (0: the action itself), as its checkpoints say. */

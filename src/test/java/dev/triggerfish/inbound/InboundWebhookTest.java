@@ -279,6 +279,38 @@ class InboundWebhookTest extends EndToEnd {
         assertTrue(execution.getString("steps[0].error").contains("concerns none"), execution.prettify());
     }
 
+    /**
+     * {{entity.*}} is the payload in every attempt of a step, not only in one run soon after the delivery: a
+     * replay, seconds later, sends what the first attempt sent.
+     */
+    @Test
+    void aReplayedStepSeesThePayloadAsTheFirstAttemptDid() {
+        String email = "replay-" + uid() + "@example.com";
+        api().body("{\"email\": \"" + email + "\", \"score\": 10}").post("/api/records/contacts").then().statusCode(201);
+        String source = source("replay", """
+                "secret": "inbound_signing",
+                "record": {"model_type": "Contact", "lookup": {"email": "email"}, "when_missing": "run_without"}""");
+        String path = "/inbound-replay/" + uid();
+        sink.failFirst(path, 1, 404, null);
+        JsonPath saved = api().body("""
+                {"name": "score relay", "trigger_type": "webhook", "webhook_source": "%s",
+                 "action_configuration": {"actions": [{"type": "webhook", "url": "%s", "body": {"score": "{{entity.score}}"}}]}}"""
+                .formatted(source, sink.url(path))).post("/api/event-triggers").then().statusCode(201).extract().jsonPath();
+        int trigger = saved.getInt("id");
+        triggers.add(trigger);
+        long event = deliver(source, "msg_" + uid(), "{\"email\": \"" + email + "\", \"score\": 95}").then().statusCode(202)
+                .extract().jsonPath().getLong("event_id");
+        JsonPath failed = awaitFinished(trigger, 1);
+        assertEquals("failed", failed.getString("status"), failed.prettify());
+        // the event is no longer young by the database's clock (the runner's "fresh" window), then the dead letter is replayed
+        await().atMost(DEADLINE).until(() -> sql("select now() - created_at > interval '3 seconds' from events where id = $1", event)
+                .iterator().next().getBoolean(0));
+        api().post("/api/executions/" + failed.getLong("id") + "/retry").then().statusCode(202);
+        await().atMost(DEADLINE).until(() -> sink.at(path).size() == 2);
+        assertEquals(List.of("{\"score\":\"95\"}", "{\"score\":\"95\"}"),
+                sink.at(path).stream().map(r -> r.body().replace(" ", "")).toList(), "the replay sent the payload's score, not the stored record's");
+    }
+
     /** A sync with no record to store the other system's id on would create another object there on every run. */
     @Test
     void withoutARecordASyncToAnotherSystemFailsItsStepBeforeCallingIt() {

@@ -127,7 +127,7 @@ public class SlotScan {
 
     /**
      * A selected row; its record is decoded from the row only when needed (the evaluator's recheck, the
-     * match's event): SQL alone decides most rows, and parsing every row's attributes was a third of finding them.
+     * match's event): SQL alone decides most rows, and parsing every row's attributes was most of the JVM's time in finding them.
      */
     private final class Candidate {
         private final Row row;

@@ -212,6 +212,13 @@ public final class ConditionSql {
     }
 
     private Sql anyOption(SqlValue v, List<Operand> options) {
+        if (options.stream().allMatch(ConditionSql::plainText)) {
+            // one comparison against the options instead of one per option: PostgreSQL computes the
+            // path's text once per row, not once per option (the scan's hottest expression)
+            String any = "coalesce(" + v.col("str") + " = any(array[" + options.stream().map(o -> parameters.add(o.text) + "::text")
+                    .collect(Collectors.joining(", ")) + "]), false)";
+            return v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null::boolean else " + any + " end") : Sql.of(any);
+        }
         List<Sql> tests = options.stream().map(o -> equal(v, o)).toList();
         return new Sql(tests.stream().map(Sql::text).collect(Collectors.joining(" or ", "(", ")")), tests.stream().allMatch(Sql::sure));
     }
@@ -225,6 +232,12 @@ public final class ConditionSql {
         }
         return Sql.unknown("(case when exists (" + from + " where " + match.text() + " is true) then true when exists (" + from
                 + " where " + match.text() + " is null) then null::boolean else false end)");
+    }
+
+    /** An option that {@link #equal} compares as text only: the same answer as one {@code = any(…)} over such options. */
+    private static boolean plainText(Operand o) {
+        return o.raw != null && Double.isNaN(o.number) && o.bool == null && o.relative == null && o.instant == Values.NOT_AN_INSTANT
+                && o.text != null && encodable(o.text);
     }
 
     /** {@code contains}: a substring of a string, or an element of an array. */

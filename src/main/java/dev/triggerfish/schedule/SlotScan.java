@@ -121,11 +121,38 @@ public class SlotScan {
         return cursor.read(config.pageSize())
                 .map(this::candidates)
                 .flatMap(rows -> matching(rows, condition, slot).flatMap(matched -> rows.isEmpty() ? Uni.createFrom().<ClaimedSlot>nullItem()
-                        : commit(owner, slot, trigger, rows.size(), matched, rows.get(rows.size() - 1).record, (System.nanoTime() - started) / 1_000_000)
+                        : commit(owner, slot, trigger, rows.size(), matched, rows.get(rows.size() - 1), (System.nanoTime() - started) / 1_000_000)
                                 .map(next -> cursor.hasMore() ? next : null)));
     }
 
-    private record Candidate(CrmRecord record, boolean recheck) {
+    /**
+     * A selected row; its record is decoded from the row only when needed (the evaluator's recheck, the
+     * match's event): SQL alone decides most rows, and parsing every row's attributes was most of the JVM's time in finding them.
+     */
+    private final class Candidate {
+        private final Row row;
+        private final boolean recheck;
+        private CrmRecord record;
+
+        Candidate(Row row) {
+            this.row = row;
+            this.recheck = Boolean.TRUE.equals(row.getBoolean("recheck"));
+        }
+
+        String type() {
+            return row.getString("type");
+        }
+
+        String id() {
+            return row.getString("id");
+        }
+
+        CrmRecord record() {
+            if (record == null) {
+                record = records.read(row);
+            }
+            return record;
+        }
     }
 
     /** The SQL select of the matches after the slot's checkpoint, in (type, id) order, with its parameters; relative dates at the slot's time. */
@@ -148,26 +175,26 @@ public class SlotScan {
     private List<Candidate> candidates(RowSet<Row> rows) {
         List<Candidate> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            out.add(new Candidate(records.read(row), Boolean.TRUE.equals(row.getBoolean("recheck"))));
+            out.add(new Candidate(row));
         }
         return out;
     }
 
     /** The candidates that match: all those SQL decided, and those the in-memory evaluator keeps, at the slot's time. */
-    private Uni<List<CrmRecord>> matching(List<Candidate> candidates, CompiledCondition condition, ClaimedSlot slot) {
-        List<Map<String, Object>> unsure = candidates.stream().filter(Candidate::recheck).map(c -> c.record.toJson()).toList();
+    private Uni<List<Candidate>> matching(List<Candidate> candidates, CompiledCondition condition, ClaimedSlot slot) {
+        List<Map<String, Object>> unsure = candidates.stream().filter(c -> c.recheck).map(c -> c.record().toJson()).toList();
         Set<String> heads = condition.relations();
         Uni<RelationResolver> resolver = unsure.isEmpty() || heads.isEmpty()
                 ? Uni.createFrom().item(RelationResolver.NONE) : relations.prefetch(unsure, heads);
         long at = slot.slotAt().toEpochMilli();
         return resolver.map(r -> candidates.stream()
-                .filter(c -> !c.recheck || condition.matches(c.record.toJson(), null, r, at))
-                .map(Candidate::record)
+                .filter(c -> !c.recheck || condition.matches(c.record().toJson(), null, r, at))
                 .toList());
     }
 
-    private Uni<ClaimedSlot> commit(String owner, ClaimedSlot slot, TriggerSnapshot trigger, int scanned, List<CrmRecord> matched, CrmRecord last,
+    private Uni<ClaimedSlot> commit(String owner, ClaimedSlot slot, TriggerSnapshot trigger, int scanned, List<Candidate> candidates, Candidate last,
                                    long findMillis) {
+        List<CrmRecord> matched = candidates.stream().map(Candidate::record).toList();
         return pool.withTransaction(tx -> open(tx, slot, trigger, matched)
                 .flatMap(open -> events.appendAll(tx, events(slot, matched), true)
                         .flatMap(appended -> {

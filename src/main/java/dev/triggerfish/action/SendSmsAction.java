@@ -8,13 +8,10 @@ import dev.triggerfish.template.Secrets;
 import dev.triggerfish.template.TemplateStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -34,8 +31,6 @@ public class SendSmsAction implements ActionHandler {
 
     // injected into fields, so that BuiltInActions can make one to validate configurations in plain Java
     @Inject
-    Vertx vertx;
-    @Inject
     SmsConfig config;
     @Inject
     Secrets secrets;
@@ -46,7 +41,8 @@ public class SendSmsAction implements ActionHandler {
     @Inject
     OutboundMetrics metrics;
 
-    private volatile WebClient client;
+    @Inject
+    OutboundHttp outbound;
 
     @Override
     public String type() {
@@ -125,7 +121,7 @@ public class SendSmsAction implements ActionHandler {
         if (context.action().get("template_id") != null) {
             output.put("template_id", context.action().get("template_id"));
         }
-        HttpRequest<Buffer> request = client().postAbs(config.gatewayUrl().get())
+        HttpRequest<Buffer> request = outbound.client().postAbs(config.gatewayUrl().get())
                 .timeout(config.timeout().toMillis())
                 .putHeader("Idempotency-Key", context.idempotencyKey());
         String user = secrets.values().get(config.userSecret());
@@ -164,11 +160,11 @@ public class SendSmsAction implements ActionHandler {
                     output.put("message_id", id.toString());
                 }
             } catch (RuntimeException notJson) {
-                output.put("response", truncate(body));
+                output.put("response", outbound.recorded(body));
             }
             return StepResult.completed(output);
         }
-        output.put("response", secrets.redact(truncate(body)));
+        output.put("response", secrets.redact(outbound.recorded(body)));
         String error = "the SMS gateway answered HTTP " + status;
         if (status >= 500 || status == 408 || status == 429) {
             return StepResult.failed(TransientFault.answered(response), error, output);
@@ -176,20 +172,5 @@ public class SendSmsAction implements ActionHandler {
         return StepResult.failed(error, output);
     }
 
-    private static String truncate(String text) {
-        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000) + "…";
-    }
 
-    private WebClient client() {
-        WebClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Triggerfish").setFollowRedirects(false));
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
 }

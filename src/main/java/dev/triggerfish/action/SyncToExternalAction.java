@@ -7,13 +7,9 @@ import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -43,8 +39,6 @@ public class SyncToExternalAction implements ActionHandler {
 
     // injected into fields, so that BuiltInActions can make one to validate configurations in plain Java
     @Inject
-    Vertx vertx;
-    @Inject
     IntegrationConfig config;
     @Inject
     Secrets secrets;
@@ -53,7 +47,8 @@ public class SyncToExternalAction implements ActionHandler {
     @Inject
     TargetGuards guards;
 
-    private volatile WebClient client;
+    @Inject
+    OutboundHttp outbound;
 
     @Override
     public String type() {
@@ -165,7 +160,7 @@ public class SyncToExternalAction implements ActionHandler {
         String payload = JsonText.write(write.body());
         long started = System.nanoTime();
         Uni<HttpResponse<Buffer>> attempt = Uni.createFrom().deferred(() -> {
-            HttpRequest<Buffer> http = client().requestAbs(HttpMethod.valueOf(write.method()), write.url())
+            HttpRequest<Buffer> http = outbound.client().requestAbs(HttpMethod.valueOf(write.method()), write.url())
                     .timeout(integration.timeout().toMillis())
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Accept", "application/json")
@@ -207,7 +202,7 @@ public class SyncToExternalAction implements ActionHandler {
         String body = response.bodyAsString();
         if (status < 200 || status >= 300) {
             if (body != null && !body.isEmpty()) {
-                output.put("response", secrets.redact(truncate(body)));
+                output.put("response", secrets.redact(outbound.recorded(body)));
             }
             String error = "HTTP " + status + " from the integration '" + name + "'";
             return status >= 500 || status == 408 || status == 429
@@ -217,7 +212,7 @@ public class SyncToExternalAction implements ActionHandler {
         String given = idIn(body, integration.idField());
         String externalId = given != null ? given : known;
         if (externalId == null) {
-            output.put("response", secrets.redact(truncate(body)));
+            output.put("response", secrets.redact(outbound.recorded(body)));
             return StepResult.completed(output); // an upsert answered without an id: the next sync upserts again
         }
         output.put("external_id", externalId);
@@ -250,7 +245,7 @@ public class SyncToExternalAction implements ActionHandler {
             output.put("status", fault.response().statusCode());
             String body = fault.response().bodyAsString();
             if (body != null && !body.isEmpty()) {
-                output.put("response", secrets.redact(truncate(body)));
+                output.put("response", secrets.redact(outbound.recorded(body)));
             }
             return StepResult.failed(fault, "HTTP " + fault.response().statusCode() + " from the integration '" + output.get("integration") + "'",
                     output);
@@ -261,29 +256,6 @@ public class SyncToExternalAction implements ActionHandler {
         return e instanceof TransientFault fault ? StepResult.failed(fault, error, output) : StepResult.failed(error, output);
     }
 
-    private static String truncate(String text) {
-        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000) + "…";
-    }
 
-    private WebClient client() {
-        WebClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Triggerfish").setFollowRedirects(false)
-                            // no client span (it would carry the URL) and no second traceparent: as WebhookAction
-                            .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE));
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
 
-    @PreDestroy
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
 }

@@ -5,14 +5,10 @@ import dev.triggerfish.template.Escaping;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.tracing.TracingPolicy;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -67,12 +63,8 @@ public class WebhookAction implements ActionHandler {
 
     Resolver resolver = InetAddress::getAllByName;
 
-    /**
-     * The Vert.x WebClient, not a REST client interface: the URL, method and headers are rendered per
-     * step, each request connects to the address the SSRF guard checked while keeping the name for
-     * Host and TLS ({@link WebhookTarget#pinned}), and the signature covers the exact bytes sent.
-     */
-    private volatile WebClient client;
+    @Inject
+    OutboundHttp outbound;
 
     @Override
     public String type() {
@@ -240,7 +232,7 @@ public class WebhookAction implements ActionHandler {
         WebhookTarget target = call.target();
         long started = System.nanoTime();
         Uni<HttpResponse<Buffer>> attempt = Uni.createFrom().deferred(() -> {
-            HttpRequest<Buffer> http = target.pinned(client(), HttpMethod.valueOf(call.method()), address).timeout(call.timeoutMs());
+            HttpRequest<Buffer> http = target.pinned(outbound.client(), HttpMethod.valueOf(call.method()), address).timeout(call.timeoutMs());
             call.headers().forEach(http::putHeader);
             if (call.signing() != null) {
                 long now = System.currentTimeMillis() / 1000; // each attempt is signed with its own time
@@ -295,7 +287,7 @@ public class WebhookAction implements ActionHandler {
         output.put("latency_ms", latencyMs);
         String text = response.bodyAsString();
         if (text != null && !text.isEmpty()) {
-            output.put("response", secrets.redact(truncate(text, config.recordedBodyLimit())));
+            output.put("response", secrets.redact(outbound.recorded(text)));
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -338,7 +330,7 @@ public class WebhookAction implements ActionHandler {
         }
         summary.put("headers", shown);
         if (payload != null) {
-            summary.put("body", secrets.redact(truncate(payload, config.recordedBodyLimit())));
+            summary.put("body", secrets.redact(outbound.recorded(payload)));
         }
         return summary;
     }
@@ -353,33 +345,6 @@ public class WebhookAction implements ActionHandler {
         return "connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
-    private static String truncate(String text, int limit) {
-        return text.length() <= limit ? text : text.substring(0, limit) + "…";
-    }
 
-    private WebClient client() {
-        WebClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = WebClient.create(vertx, new WebClientOptions()
-                            .setUserAgent("Triggerfish")
-                            .setMaxPoolSize(config.maxConnectionsPerHost())
-                            .setKeepAlive(true)
-                            .setFollowRedirects(false)
-                            // the step's own span is the call's (traceparent set per step): no second header from Vert.x' tracer
-                            .setTracingPolicy(TracingPolicy.IGNORE));
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
 
-    @PreDestroy
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
 }

@@ -35,8 +35,7 @@ public final class StoreDatabase {
         vertx = Vertx.vertx();
         pool = PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(8))
-                .connectingTo(new PgConnectOptions().setHost("localhost").setPort(postgres.getPort())
-                        .setDatabase("postgres").setUser("postgres"))
+                .connectingTo(connectOptions())
                 .using(vertx)
                 .build();
         sql(STATUS_LOG);
@@ -102,6 +101,11 @@ public final class StoreDatabase {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** How to connect to this database, for a pool a test makes itself. */
+    public PgConnectOptions connectOptions() {
+        return new PgConnectOptions().setHost("localhost").setPort(postgres.getPort()).setDatabase("postgres").setUser("postgres");
     }
 
     /** The Vert.x instance of {@link #pool}: clients a test adds (HTTP, mail) run on it, as in the service, where there is one. */

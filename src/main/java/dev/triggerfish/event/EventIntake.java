@@ -1,6 +1,7 @@
 package dev.triggerfish.event;
 
 import dev.triggerfish.api.ApiProblem;
+import dev.triggerfish.support.HotPathPool;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -29,9 +30,9 @@ public class EventIntake {
     /** How long a request may wait for this replica's runner to have room (then its work waits as pending). */
     private final Duration maxWait;
 
-    public EventIntake(EventStore store, Pool pool, Instance<InlineDispatch> inline, IntakeGate gate, IntakeConfig config) {
+    public EventIntake(EventStore store, HotPathPool pool, Instance<InlineDispatch> inline, IntakeGate gate, IntakeConfig config) {
         this.store = store;
-        this.pool = pool;
+        this.pool = pool.pool();
         this.inline = inline;
         this.gate = gate;
         this.maxWait = config.maxWait();

@@ -1,5 +1,6 @@
 package dev.triggerfish.execution;
 
+import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.support.ReplicaId;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -33,9 +34,9 @@ public class StepJournal {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger flushing = new AtomicInteger();
 
-    public StepJournal(ExecutionStore executions, Pool pool, RunnerConfig config, ReplicaId replica) {
+    public StepJournal(ExecutionStore executions, HotPathPool pool, RunnerConfig config, ReplicaId replica) {
         this.executions = executions;
-        this.pool = pool;
+        this.pool = pool.pool();
         this.config = config;
         this.owner = replica.id();
     }

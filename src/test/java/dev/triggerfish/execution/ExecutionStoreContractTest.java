@@ -2,6 +2,7 @@ package dev.triggerfish.execution;
 
 import dev.triggerfish.StoreDatabase;
 import dev.triggerfish.action.StepResult;
+import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
@@ -63,7 +64,7 @@ class ExecutionStoreContractTest {
     @Test
     void aCheckpointThroughTheJournalFailsWithLostClaim() {
         ReplicaId replica = new ReplicaId();
-        StepJournal journal = new StepJournal(store, db.pool(), runnerConfig(), replica);
+        StepJournal journal = new StepJournal(store, HotPathPool.of(db.pool()), runnerConfig(), replica);
         CompletionException thrown = assertThrows(CompletionException.class,
                 () -> journal.write(step(id, null)).subscribeAsCompletionStage().join());
         assertInstanceOf(LostClaim.class, thrown.getCause());

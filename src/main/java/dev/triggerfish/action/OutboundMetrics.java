@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Outbound HTTP calls (webhooks, the SMS gateway) by target host and status class ({@code 2xx} …
@@ -15,6 +18,8 @@ import java.util.Locale;
 @ApplicationScoped
 public class OutboundMetrics {
     private final MeterRegistry meters;
+    /** The counters already registered, by host and status class: found again without building their ids on every call. */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
     public OutboundMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -22,9 +27,13 @@ public class OutboundMetrics {
 
     /** One call to {@code host}; {@code status} is the answer's HTTP status, or null when there was none. */
     public void called(String host, Object status) {
-        Counter.builder("triggerfish.outbound.calls").description("outbound HTTP calls by target host and status class")
-                .tag("host", host == null ? "unknown" : host.toLowerCase(Locale.ROOT)).tag("status_class", statusClass(status))
-                .register(meters).increment();
+        String tagged = host == null ? "unknown" : host.toLowerCase(Locale.ROOT);
+        String statusClass = statusClass(status);
+        counters.computeIfAbsent(List.of(tagged, statusClass), key -> Counter.builder("triggerfish.outbound.calls")
+                        .description("outbound HTTP calls by target host and status class")
+                        .tag("host", tagged).tag("status_class", statusClass)
+                        .register(meters))
+                .increment();
     }
 
     /** The host of a URL, for {@link #called}; null when it has none. */

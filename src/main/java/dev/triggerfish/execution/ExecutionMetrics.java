@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The runner's meters, counted where the state change is written: executions by trigger and final
@@ -21,11 +24,18 @@ public class ExecutionMetrics {
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
     private final MeterRegistry meters;
+    /** The meters already registered, found again by their tags without building their ids (this runs for every step). */
+    private final Map<List<String>, Timer> stepTimers = new ConcurrentHashMap<>();
+    private final Map<List<Object>, Counter> endedCounters = new ConcurrentHashMap<>();
+    private final Counter retries;
+    private final Counter deadLetters;
 
     public ExecutionMetrics(MeterRegistry meters) {
         this.meters = meters;
         // registered at zero: an alert on increase() sees the first dead letter after a start, not only the second
-        deadLetters().register(meters);
+        this.deadLetters = deadLetters().register(meters);
+        this.retries = Counter.builder("triggerfish.execution.retries").description("durable retries scheduled after a transient failure")
+                .register(meters);
     }
 
     private static Counter.Builder deadLetters() {
@@ -36,26 +46,29 @@ public class ExecutionMetrics {
     /** An execution reached a final status (or retrying, which is counted as a retry). */
     public void ended(long triggerId, ExecutionStatus status) {
         if (status == ExecutionStatus.RETRYING) {
-            Counter.builder("triggerfish.execution.retries").description("durable retries scheduled after a transient failure")
-                    .register(meters).increment();
+            retries.increment();
             return;
         }
         if (!status.ended()) {
             return;
         }
-        Counter.builder("triggerfish.executions.ended").description("executions that reached a final status, by trigger and status")
-                .tag("trigger", Long.toString(triggerId)).tag("status", status.wireName())
-                .register(meters).increment();
+        endedCounters.computeIfAbsent(List.of(triggerId, status), key -> Counter.builder("triggerfish.executions.ended")
+                        .description("executions that reached a final status, by trigger and status")
+                        .tag("trigger", Long.toString(triggerId)).tag("status", status.wireName())
+                        .register(meters))
+                .increment();
         if (status == ExecutionStatus.FAILED) {
-            deadLetters().register(meters).increment();
+            deadLetters.increment();
         }
     }
 
     /** One step's run, by action type and step status (completed, failed, skipped). */
     public void step(String actionType, String stepStatus, long durationMs) {
-        Timer.builder("triggerfish.step.duration").description("how long one action step took, by action type and step status")
-                .tag("action_type", actionType).tag("status", stepStatus)
-                .serviceLevelObjectives(STEP_BUCKETS)
-                .register(meters).record(Duration.ofMillis(durationMs));
+        stepTimers.computeIfAbsent(List.of(actionType, stepStatus), key -> Timer.builder("triggerfish.step.duration")
+                        .description("how long one action step took, by action type and step status")
+                        .tag("action_type", actionType).tag("status", stepStatus)
+                        .serviceLevelObjectives(STEP_BUCKETS)
+                        .register(meters))
+                .record(Duration.ofMillis(durationMs));
     }
 }

@@ -163,8 +163,8 @@ public class Dispatcher implements InlineDispatch {
                             ? acceptInTransaction(events, numbered, matched, reserved)
                             : acceptInOneStatement(events, numbered, matched, reserved);
                 })
-                .onFailure().invoke(() -> {
-                    if (!handedOver.get()) {
+                .onTermination().invoke((item, failure, cancelled) -> {
+                    if (item == null && !handedOver.get()) {
                         release(reserved);
                     }
                 });
@@ -174,7 +174,9 @@ public class Dispatcher implements InlineDispatch {
                                                               List<NewExecution> matched, int reserved) {
         Slots slots = slots(matched, reserved);
         return intake.store(events, slots.runNow(), slots.later(), owner, runnerLease)
+                // failed or cancelled before its answer: whatever it stored as running waits for its lease to expire
                 .onFailure().invoke(() -> runner.release(slots.granted()))
+                .onCancellation().invoke(() -> runner.release(slots.granted()))
                 .flatMap(stored -> {
                     List<StoredEvent> fresh = new ArrayList<>();
                     for (int i = 0; i < events.size(); i++) {

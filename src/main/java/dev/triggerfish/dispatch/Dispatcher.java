@@ -6,7 +6,9 @@ import dev.triggerfish.crm.RecordRelations;
 import dev.triggerfish.support.EntityType;
 import dev.triggerfish.event.EventStore;
 import dev.triggerfish.event.InlineDispatch;
+import dev.triggerfish.event.NewEvent;
 import dev.triggerfish.execution.ClaimedExecution;
+import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.support.LogIds;
 import dev.triggerfish.support.Notifications;
 import dev.triggerfish.support.ReplicaId;
@@ -37,6 +39,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Matches new events to triggers: claims events in batches, finds the triggers each one fires
@@ -59,12 +63,18 @@ public class Dispatcher implements InlineDispatch {
     private final java.time.Duration runnerLease;
     private final RateLimiter rateLimiter;
     private final DispatchMetrics metrics;
+    private final IntakeStore intake;
+    /** The intake's own pool (see {@link HotPathPool}), for the transaction of a rate-limited intake. */
+    private final Pool hotPath;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Dispatcher.class);
 
     public Dispatcher(EventStore events, ExecutionStore executions, TriggerCatalog catalog, RecordRelations relations,
                       Notifications notifications, Runner runner, Pool pool, DispatchConfig config, ReplicaId replica,
-                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter, DispatchMetrics metrics) {
+                      dev.triggerfish.execution.RunnerConfig runnerConfig, RateLimiter rateLimiter, DispatchMetrics metrics,
+                      IntakeStore intake, HotPathPool hotPath) {
         this.rateLimiter = rateLimiter;
+        this.intake = intake;
+        this.hotPath = hotPath.pool();
         this.metrics = metrics;
         this.runnerLease = runnerConfig.lease();
         this.events = events;
@@ -108,9 +118,10 @@ public class Dispatcher implements InlineDispatch {
     }
 
     /**
-     * The fast path: events accepted by this replica are matched in the transaction that stores them;
-     * their executions start here at once after the commit when the runner has room (inserted as
-     * claimed by this replica), else they wait as pending for any replica. The rows stay the truth.
+     * The fast path: events accepted by this replica are matched as they are stored and committed with
+     * their executions (in one statement, or one transaction: see {@link #accept}); the executions start
+     * here at once after the commit when the runner has room (inserted as claimed by this replica), else
+     * they wait as pending for any replica. The rows stay the truth.
      */
     @Override
     public boolean enabled() {
@@ -129,9 +140,126 @@ public class Dispatcher implements InlineDispatch {
         }
     }
 
+    /**
+     * Events as sent: matched before they are stored, on the events numbered by their place in the
+     * request (matching needs no id). Then one of two paths: without a rate limit among the triggers
+     * they fire, one statement stores the events and the executions ({@link IntakeStore}: one round
+     * trip); with one, a transaction, as the limit's row lock must be taken before its executions are
+     * inserted ({@link RateLimiter}): the events, the limits, then the executions.
+     */
+    @Override
+    public Uni<List<EventStore.Appended>> accept(List<NewEvent> events, int reserved) {
+        AtomicBoolean handedOver = new AtomicBoolean(); // from then on, the path called gives back the slots
+        List<StoredEvent> numbered = numbered(events);
+        return catalog.ensureLoaded()
+                .flatMap(ignored -> resolver(numbered))
+                .flatMap(resolver -> {
+                    List<NewExecution> matched = new ArrayList<>();
+                    for (StoredEvent event : numbered) {
+                        match(event, resolver, matched);
+                    }
+                    handedOver.set(true);
+                    return rateLimiter.limits(matched)
+                            ? acceptInTransaction(events, numbered, matched, reserved)
+                            : acceptInOneStatement(events, numbered, matched, reserved);
+                })
+                .onTermination().invoke((item, failure, cancelled) -> {
+                    if (item == null && !handedOver.get()) {
+                        release(reserved);
+                    }
+                });
+    }
+
+    private Uni<List<EventStore.Appended>> acceptInOneStatement(List<NewEvent> events, List<StoredEvent> numbered,
+                                                              List<NewExecution> matched, int reserved) {
+        Slots slots = slots(matched, reserved);
+        return intake.store(events, slots.runNow(), slots.later(), owner, runnerLease)
+                // failed or cancelled before its answer: whatever it stored as running waits for its lease to expire
+                .onFailure().invoke(() -> runner.release(slots.granted()))
+                .onCancellation().invoke(() -> runner.release(slots.granted()))
+                .flatMap(stored -> {
+                    List<StoredEvent> fresh = new ArrayList<>();
+                    for (int i = 0; i < events.size(); i++) {
+                        if (stored.inserted()[i]) {
+                            fresh.add(withId(numbered.get(i), stored.eventIds()[i]));
+                        }
+                    }
+                    List<NewExecution> given = slots.all();
+                    List<NewExecution> created = new ArrayList<>();
+                    List<ClaimedExecution> claimed = new ArrayList<>();
+                    for (int i = 0; i < given.size(); i++) {
+                        Long id = stored.executionIds()[i];
+                        if (id != null) { // else its event was a replay: not stored again, nothing to run
+                            int at = (int) given.get(i).eventId();
+                            NewExecution e = withEvent(given.get(i), stored.eventIds()[at]);
+                            created.add(e);
+                            if (i < slots.runNow().size()) {
+                                claimed.add(claimed(id, e, withId(numbered.get(at), e.eventId())));
+                            }
+                        }
+                    }
+                    release(slots.granted() - claimed.size());
+                    metrics.dispatched(fresh, created);
+                    runner.runClaimed(claimed);
+                    return answer(stored, events);
+                });
+    }
+
+    /** Each event's id and whether it is new; the ids that a concurrent request stored first (rare) read back. */
+    private Uni<List<EventStore.Appended>> answer(IntakeStore.Stored stored, List<NewEvent> events) {
+        List<String> unresolved = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (stored.eventIds()[i] == null) {
+                unresolved.add(events.get(i).clientEventId());
+            }
+        }
+        Uni<Map<String, Long>> late = unresolved.isEmpty() ? Uni.createFrom().item(Map.of()) : EventStore.idsByClientId(hotPath, unresolved);
+        return late.map(byClientId -> {
+            List<EventStore.Appended> out = new ArrayList<>(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                Long id = stored.eventIds()[i];
+                out.add(new EventStore.Appended(id != null ? id : byClientId.get(events.get(i).clientEventId()), stored.inserted()[i]));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * With a rate limit: the events stored in a transaction, the limits applied under their row locks in
+     * it, then the executions inserted; those with a slot run once it committed.
+     */
+    private Uni<List<EventStore.Appended>> acceptInTransaction(List<NewEvent> events, List<StoredEvent> numbered,
+                                                             List<NewExecution> matched, int reserved) {
+        // until the executions are planned, the reserved slots are all there is to give back
+        AtomicReference<AfterCommit> after = new AtomicReference<>(releasing(reserved));
+        return hotPath.withTransaction(tx -> this.events.appendAll(tx, events, true)
+                        .flatMap(appended -> {
+                            List<StoredEvent> fresh = new ArrayList<>();
+                            for (int i = 0; i < appended.size(); i++) {
+                                if (appended.get(i).inserted()) {
+                                    fresh.add(withId(numbered.get(i), appended.get(i).id()));
+                                }
+                            }
+                            List<NewExecution> fired = new ArrayList<>();
+                            for (NewExecution e : matched) {
+                                EventStore.Appended event = appended.get((int) e.eventId());
+                                if (event.inserted()) { // else a replay: it fires nothing again
+                                    fired.add(withEvent(e, event.id()));
+                                }
+                            }
+                            after.set(AfterCommit.NOTHING); // insert gives back the slots should it fail
+                            return insert(tx, fresh, fired, reserved)
+                                    .invoke(after::set)
+                                    .replaceWith(appended);
+                        }))
+                .onItem().invoke(() -> after.get().committed())
+                .onFailure().invoke(() -> after.get().abandoned());
+    }
+
+    /** Events worked out in the caller's transaction (inbound webhooks), stored there already: matched and their executions inserted in it. */
     @Override
     public Uni<AfterCommit> dispatch(SqlClient tx, List<StoredEvent> batch, int reserved) {
-        java.util.concurrent.atomic.AtomicBoolean accounted = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean accounted = new AtomicBoolean();
         return catalog.ensureLoaded()
                 .flatMap(ignored -> resolver(batch))
                 .flatMap(resolver -> {
@@ -139,21 +267,8 @@ public class Dispatcher implements InlineDispatch {
                     for (StoredEvent event : batch) {
                         match(event, resolver, matched);
                     }
-                    return rateLimiter.apply(tx, matched);
-                })
-                .flatMap(created -> {
-                    List<NewExecution> due = created.stream().filter(e -> e.status() == ExecutionStatus.PENDING).toList();
-                    int slots = Math.min(reserved, due.size()) + (due.size() > reserved ? runner.reserve(due.size() - reserved) : 0);
-                    accounted.set(true); // from here on, the slots in use are released on failure below, the rest now
-                    release(reserved - Math.min(reserved, due.size()));
-                    List<NewExecution> runNow = due.subList(0, slots);
-                    List<NewExecution> later = created.stream().filter(e -> !runNow.contains(e)).toList();
-                    Map<Long, StoredEvent> events = new HashMap<>();
-                    batch.forEach(e -> events.put(e.id(), e));
-                    return executions.insertClaimed(tx, owner, runNow, runnerLease)
-                            .call(ignored -> executions.insert(tx, later))
-                            .map(ids -> afterCommit(runNow, ids, events, slots, batch, created))
-                            .onFailure().invoke(() -> runner.release(slots));
+                    accounted.set(true);
+                    return insert(tx, batch, matched, reserved);
                 })
                 .onFailure().invoke(() -> {
                     if (!accounted.get()) {
@@ -162,27 +277,107 @@ public class Dispatcher implements InlineDispatch {
                 });
     }
 
-    private AfterCommit afterCommit(List<NewExecution> runNow, List<Long> ids, Map<Long, StoredEvent> events, int slots,
-                                    List<StoredEvent> batch, List<NewExecution> created) {
+    /**
+     * Applies the rate limits to {@code matched} and inserts them in {@code tx}: those due now as far as
+     * the {@code reserved} slots (and any others free) go as claimed by this replica, to run once
+     * {@code tx} committed. Gives back the slots it does not use, and, should it fail, all of them.
+     */
+    private Uni<AfterCommit> insert(SqlClient tx, List<StoredEvent> batch, List<NewExecution> matched, int reserved) {
+        return rateLimiter.apply(tx, matched)
+                .onFailure().invoke(() -> release(reserved))
+                .flatMap(created -> {
+                    Slots slots = slots(created, reserved);
+                    Map<Long, StoredEvent> events = new HashMap<>();
+                    batch.forEach(e -> events.put(e.id(), e));
+                    return executions.insertClaimed(tx, owner, slots.runNow(), runnerLease)
+                            .call(ignored -> executions.insert(tx, slots.later()))
+                            .map(ids -> afterCommit(slots, ids, events, batch, created))
+                            .onFailure().invoke(() -> runner.release(slots.granted()));
+                });
+    }
+
+    /**
+     * The slots for {@code created}: its due executions run here at once as far as the {@code reserved}
+     * slots (and any others free) go; the reserved slots not needed are given back now.
+     */
+    private Slots slots(List<NewExecution> created, int reserved) {
+        List<NewExecution> due = created.stream().filter(e -> e.status() == ExecutionStatus.PENDING).toList();
+        int granted = Math.min(reserved, due.size()) + (due.size() > reserved ? runner.reserve(due.size() - reserved) : 0);
+        release(reserved - Math.min(reserved, due.size()));
+        List<NewExecution> runNow = due.subList(0, granted);
+        List<NewExecution> later = created.stream().filter(e -> !runNow.contains(e)).toList();
+        return new Slots(runNow, later, granted);
+    }
+
+    /** Executions to run here at once ({@code granted} slots held for them) and the others, due for any replica. */
+    private record Slots(List<NewExecution> runNow, List<NewExecution> later, int granted) {
+        List<NewExecution> all() {
+            List<NewExecution> all = new ArrayList<>(runNow);
+            all.addAll(later);
+            return all;
+        }
+    }
+
+    private AfterCommit afterCommit(Slots slots, List<Long> ids, Map<Long, StoredEvent> events, List<StoredEvent> batch,
+                                    List<NewExecution> created) {
         return new AfterCommit() {
             @Override
             public void committed() {
                 metrics.dispatched(batch, created);
                 List<ClaimedExecution> claimed = new ArrayList<>();
-                for (int i = 0; i < runNow.size(); i++) {
-                    NewExecution e = runNow.get(i);
-                    // fresh by construction: stored with its event in the transaction just committed, and run at once
-                    claimed.add(new ClaimedExecution(ids.get(i), e.triggerId(), e.triggerVersion(), e.eventId(), e.entityType(),
-                            e.entityId(), 0, 1, events.get(e.eventId()), true));
+                for (int i = 0; i < slots.runNow().size(); i++) {
+                    NewExecution e = slots.runNow().get(i);
+                    claimed.add(claimed(ids.get(i), e, events.get(e.eventId())));
                 }
                 runner.runClaimed(claimed);
             }
 
             @Override
             public void abandoned() {
-                runner.release(slots);
+                runner.release(slots.granted());
             }
         };
+    }
+
+    private AfterCommit releasing(int slots) {
+        return new AfterCommit() {
+            @Override
+            public void committed() {
+                release(slots);
+            }
+
+            @Override
+            public void abandoned() {
+                release(slots);
+            }
+        };
+    }
+
+    /** Fresh by construction: stored with its event by what just committed, and run at once. */
+    private static ClaimedExecution claimed(long id, NewExecution e, StoredEvent event) {
+        return new ClaimedExecution(id, e.triggerId(), e.triggerVersion(), event.id(), e.entityType(), e.entityId(), 0, 1, event, true);
+    }
+
+    /** The events of a request before they are stored, each with its place in the request as its id. */
+    private static List<StoredEvent> numbered(List<NewEvent> events) {
+        OffsetDateTime now = OffsetDateTime.now();
+        List<StoredEvent> numbered = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            numbered.add(new StoredEvent(i, e.kind(), e.entityType(), e.entityId(), e.oldState(), e.newState(), e.context(), e.source(),
+                    e.chainDepth(), e.originTriggerId(), now));
+        }
+        return numbered;
+    }
+
+    private static StoredEvent withId(StoredEvent e, long id) {
+        return new StoredEvent(id, e.kind(), e.entityType(), e.entityId(), e.oldState(), e.newState(), e.context(), e.source(),
+                e.chainDepth(), e.originTriggerId(), e.createdAt());
+    }
+
+    private static NewExecution withEvent(NewExecution e, long eventId) {
+        return new NewExecution(e.triggerId(), e.triggerVersion(), eventId, e.entityType(), e.entityId(), e.status(), e.nextAttemptAt(),
+                e.error(), e.rateLimitedWindow());
     }
 
     private Uni<RelationResolver> resolver(List<StoredEvent> batch) {

@@ -33,6 +33,17 @@ public class RateLimiter {
         this.catalog = catalog;
     }
 
+    /** Whether a limit applies to one of {@code created}: then {@link #apply} must run, in the transaction that inserts them. */
+    public boolean limits(List<NewExecution> created) {
+        for (NewExecution e : created) {
+            TriggerSnapshot trigger = catalog.get(e.triggerId());
+            if (e.status() != ExecutionStatus.SKIPPED && trigger != null && RateLimit.of(trigger.rateLimiting()) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code created} with every execution of a rate-limited trigger admitted, rejected or deferred. */
     public Uni<List<NewExecution>> apply(SqlClient tx, List<NewExecution> created) {
         // by trigger id: two transactions lock the triggers they share in the same order, never crosswise

@@ -18,8 +18,10 @@ import java.util.function.Function;
 
 /**
  * The one way events enter from outside ({@code POST /api/events}, inbound webhooks): refused while
- * the backlog is over its bound, stored in one transaction, matched there when inline dispatch is on
+ * the backlog is over its bound, stored in one transaction, matched with it when inline dispatch is on
  * (their executions starting on this replica once it commits), and answered only once committed.
+ * Events as sent ({@link #accept(List)}) take one statement, so one round trip; events worked out in
+ * their transaction ({@link #accept(int, Function)}) take a transaction of several statements.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -46,9 +48,22 @@ public class EventIntake {
         }
     }
 
-    /** Stores {@code events} (and matches them); completes once committed with each one's id and whether it is new. */
+    /**
+     * Stores {@code events} (and matches them); completes once committed with each one's id and whether it
+     * is new. One statement in autocommit: without inline dispatch the append alone (a dispatcher matches
+     * them later), else the dispatcher's (see {@link InlineDispatch#accept}).
+     */
     public Uni<List<EventStore.Appended>> accept(List<NewEvent> events) {
-        return accept(events.size(), tx -> Uni.createFrom().item(events));
+        if (!inline.isResolvable() || !inline.get().enabled()) {
+            return store.appendAll(pool, events, false);
+        }
+        InlineDispatch dispatch = inline.get();
+        // runner slots reserved for this request's executions, until the dispatch takes them
+        AtomicInteger held = new AtomicInteger();
+        return dispatch.awaitRoom(events.size(), maxWait)
+                .invoke(held::set)
+                .flatMap(ignored -> dispatch.accept(events, held.getAndSet(0)))
+                .onTermination().invoke(() -> dispatch.release(held.getAndSet(0))); // cancelled before the dispatch took them
     }
 
     /**

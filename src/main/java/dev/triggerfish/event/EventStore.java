@@ -96,6 +96,63 @@ public class EventStore {
             return Uni.createFrom().item(List.of());
         }
         int n = events.size();
+        Object[] columns = unnestColumns(events);
+        String[] clientIds = (String[]) columns[10];
+        return tx.preparedQuery("""
+                        with input as (
+                            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                                 $8::text[], $9::int[], $10::bigint[], $11::text[])
+                                with ordinality as t(kind, entity_type, entity_id, old_state, new_state, changes, context,
+                                                     source, chain_depth, origin_trigger_id, client_event_id, ord)),
+                        numbered as (
+                            select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
+                        inserted as (
+                            insert into events (id, kind, entity_type, entity_id, old_state, new_state, changes, context, source,
+                                                chain_depth, origin_trigger_id, client_event_id, status, processed_at)
+                            select new_id, kind, entity_type, entity_id, old_state::jsonb, new_state::jsonb, changes::jsonb,
+                                   context::jsonb, source, chain_depth, origin_trigger_id, client_event_id,
+                                   $13, case when $12 then now() end
+                            from numbered order by ord
+                            on conflict (client_event_id) do nothing
+                            returning id),
+                        notified as (select case when $12 then null else pg_notify('%s', '') end as done)
+                        select n.client_event_id, i.id as inserted_id, e.id as existing_id
+                        from numbered n
+                        left join inserted i on i.id = n.new_id
+                        left join events e on e.client_event_id = n.client_event_id
+                        cross join notified
+                        order by n.ord""".formatted(CHANNEL))
+                .execute(Tuple.from(withParameters(columns, dispatched, (dispatched ? EventStatus.DISPATCHED : EventStatus.NEW).wireName())))
+                .flatMap(rows -> {
+                    List<Long> out = new ArrayList<>(n);
+                    List<Boolean> inserted = new ArrayList<>(n);
+                    List<String> unresolved = new ArrayList<>();
+                    for (Row row : rows) {
+                        Long id = row.getLong("inserted_id") != null ? row.getLong("inserted_id") : row.getLong("existing_id");
+                        out.add(id);
+                        inserted.add(row.getLong("inserted_id") != null);
+                        if (id == null) {
+                            unresolved.add(row.getString("client_event_id"));
+                        }
+                    }
+                    Uni<List<Long>> resolvedIds = unresolved.isEmpty() ? Uni.createFrom().item(out) : resolve(tx, clientIds, out, unresolved);
+                    return resolvedIds.map(resolved -> {
+                        List<Appended> appended = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            appended.add(new Appended(resolved.get(i), inserted.get(i)));
+                        }
+                        return appended;
+                    });
+                });
+    }
+
+    /**
+     * The events as the column arrays that the append's {@code unnest} takes as $1 to $11: kind, entity
+     * type, entity id, old state, new state, changes, context (the JSON ones as text), source, chain depth,
+     * origin trigger, client event id. The intake's one statement (dispatch.IntakeStore) takes the same.
+     */
+    public static Object[] unnestColumns(List<NewEvent> events) {
+        int n = events.size();
         String[] kinds = new String[n];
         String[] types = new String[n];
         String[] ids = new String[n];
@@ -121,62 +178,20 @@ public class EventStore {
             origins[i] = e.originTriggerId();
             clientIds[i] = e.clientEventId();
         }
-        return tx.preparedQuery("""
-                        with input as (
-                            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                                 $8::text[], $9::int[], $10::bigint[], $11::text[])
-                                with ordinality as t(kind, entity_type, entity_id, old_state, new_state, changes, context,
-                                                     source, chain_depth, origin_trigger_id, client_event_id, ord)),
-                        numbered as (
-                            select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
-                        inserted as (
-                            insert into events (id, kind, entity_type, entity_id, old_state, new_state, changes, context, source,
-                                                chain_depth, origin_trigger_id, client_event_id, status, processed_at)
-                            select new_id, kind, entity_type, entity_id, old_state::jsonb, new_state::jsonb, changes::jsonb,
-                                   context::jsonb, source, chain_depth, origin_trigger_id, client_event_id,
-                                   $13, case when $12 then now() end
-                            from numbered order by ord
-                            on conflict (client_event_id) do nothing
-                            returning id),
-                        notified as (select case when $12 then null else pg_notify('%s', '') end as done)
-                        select n.client_event_id, i.id as inserted_id, e.id as existing_id
-                        from numbered n
-                        left join inserted i on i.id = n.new_id
-                        left join events e on e.client_event_id = n.client_event_id
-                        cross join notified
-                        order by n.ord""".formatted(CHANNEL))
-                .execute(Tuple.from(new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds,
-                        dispatched, (dispatched ? EventStatus.DISPATCHED : EventStatus.NEW).wireName()}))
-                .flatMap(rows -> {
-                    List<Long> out = new ArrayList<>(n);
-                    List<Boolean> inserted = new ArrayList<>(n);
-                    List<String> unresolved = new ArrayList<>();
-                    for (Row row : rows) {
-                        Long id = row.getLong("inserted_id") != null ? row.getLong("inserted_id") : row.getLong("existing_id");
-                        out.add(id);
-                        inserted.add(row.getLong("inserted_id") != null);
-                        if (id == null) {
-                            unresolved.add(row.getString("client_event_id"));
-                        }
-                    }
-                    Uni<List<Long>> resolvedIds = unresolved.isEmpty() ? Uni.createFrom().item(out) : resolve(tx, clientIds, out, unresolved);
-                    return resolvedIds.map(resolved -> {
-                        List<Appended> appended = new ArrayList<>(n);
-                        for (int i = 0; i < n; i++) {
-                            appended.add(new Appended(resolved.get(i), inserted.get(i)));
-                        }
-                        return appended;
-                    });
-                });
+        return new Object[] {kinds, types, ids, olds, news, changes, contexts, sources, depths, origins, clientIds};
+    }
+
+    /** {@code columns} followed by {@code more}: the parameters of a statement that starts with the append's $1 to $11. */
+    public static Object[] withParameters(Object[] columns, Object... more) {
+        Object[] out = java.util.Arrays.copyOf(columns, columns.length + more.length);
+        System.arraycopy(more, 0, out, columns.length, more.length);
+        return out;
     }
 
     /** Ids of events sent twice in one batch, or stored by a concurrent request with the same client id. */
     private static Uni<List<Long>> resolve(SqlClient tx, String[] clientIds, List<Long> ids, List<String> unresolved) {
-        return tx.preparedQuery("select id, client_event_id from events where client_event_id = any($1)")
-                .execute(Tuple.of(unresolved.toArray(String[]::new)))
-                .map(rows -> {
-                    java.util.Map<String, Long> byClientId = new java.util.HashMap<>();
-                    rows.forEach(row -> byClientId.put(row.getString("client_event_id"), row.getLong("id")));
+        return idsByClientId(tx, unresolved)
+                .map(byClientId -> {
                     List<Long> out = new ArrayList<>(ids);
                     for (int i = 0; i < out.size(); i++) {
                         if (out.get(i) == null) {
@@ -184,6 +199,17 @@ public class EventStore {
                         }
                     }
                     return out;
+                });
+    }
+
+    /** The ids of the stored events with these {@code client_event_id}s. */
+    public static Uni<java.util.Map<String, Long>> idsByClientId(SqlClient client, List<String> clientIds) {
+        return client.preparedQuery("select id, client_event_id from events where client_event_id = any($1)")
+                .execute(Tuple.of(clientIds.toArray(String[]::new)))
+                .map(rows -> {
+                    java.util.Map<String, Long> byClientId = new java.util.HashMap<>();
+                    rows.forEach(row -> byClientId.put(row.getString("client_event_id"), row.getLong("id")));
+                    return byClientId;
                 });
     }
 

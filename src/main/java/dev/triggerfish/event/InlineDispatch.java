@@ -6,9 +6,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.List;
 
 /**
- * Matches events in the transaction that stores them (the fast path of DESIGN.md): the executions
- * they create are inserted there, and may start running on this replica as soon as it commits.
- * Declared here, implemented by the dispatcher.
+ * Matches events where they are accepted (the fast path of DESIGN.md): the events and the executions
+ * they create are committed together, and those executions may start running on this replica as soon
+ * as that is done. Declared here, implemented by the dispatcher.
  */
 public interface InlineDispatch {
 
@@ -18,12 +18,20 @@ public interface InlineDispatch {
     /**
      * Reserves room on this replica's runner for the executions of about {@code events} events,
      * waiting up to {@code max} for it; returns the slots reserved (the caller hands them to
-     * {@link #dispatch} or gives them back with {@link #release}).
+     * {@link #accept} or {@link #dispatch}, or gives them back with {@link #release}).
      */
     Uni<Integer> awaitRoom(int events, java.time.Duration max);
 
     /** Gives back reserved slots that were not used. */
     void release(int slots);
+
+    /**
+     * Stores {@code events} as dispatched with the executions they fire (matched before they are stored),
+     * and runs at once in the {@code reserved} slots (and any others free) what can start now; the slots
+     * it does not use it gives back, whatever happens. Completes once committed, with each event's id and
+     * whether it is new: an event whose client id is stored already fires nothing again.
+     */
+    Uni<List<EventStore.Appended>> accept(List<NewEvent> events, int reserved);
 
     /**
      * Matches {@code events} (just stored, as dispatched, in {@code tx}) and inserts their executions in

@@ -189,9 +189,10 @@ public class ExecutionStore implements DueExecutions {
 
     /**
      * {@code status}, when a new execution may start in it; else a bug of the caller. A running one
-     * carries its claim (V5), so only {@link #insertClaimed} creates one.
+     * carries its claim (V5), so only {@link #insertClaimed} (and the intake's one statement,
+     * dispatch.IntakeStore) creates one.
      */
-    private static ExecutionStatus checkInitial(ExecutionStatus status, boolean claimed) {
+    public static ExecutionStatus checkInitial(ExecutionStatus status, boolean claimed) {
         if (!ExecutionStatus.INITIAL.contains(status) || (status == ExecutionStatus.RUNNING) != claimed) {
             throw new IllegalArgumentException("an execution is not created " + status.wireName() + (claimed ? " by a claim" : " unclaimed"));
         }

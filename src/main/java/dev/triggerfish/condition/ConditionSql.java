@@ -221,7 +221,8 @@ public final class ConditionSql {
         if (options.stream().allMatch(ConditionSql::plainText)) {
             // one comparison against the options instead of one per option: PostgreSQL computes the
             // path's text once per row, not once per option (the scan's hottest expression)
-            String any = "coalesce(" + v.col(options.stream().allMatch(ConditionSql::stringOnly) ? "s" : "str") + " = any(array[" + options.stream().map(o -> parameters.add(o.text) + "::text")
+            String text = v.col(options.stream().allMatch(ConditionSql::stringOnly) ? "s" : "str");
+            String any = "coalesce(" + text + " = any(array[" + options.stream().map(o -> parameters.add(o.text) + "::text")
                     .collect(Collectors.joining(", ")) + "]), false)";
             return v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null::boolean else " + any + " end") : Sql.of(any);
         }

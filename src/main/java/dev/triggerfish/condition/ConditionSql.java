@@ -165,7 +165,7 @@ public final class ConditionSql {
         if (!encodable(o.text)) {
             return Sql.unknown("null::boolean");
         }
-        String eq = "coalesce(" + v.col("str") + " = " + parameters.add(o.text) + "::text, false)";
+        String eq = "coalesce(" + v.col(stringOnly(o) ? "s" : "str") + " = " + parameters.add(o.text) + "::text, false)";
         return v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null::boolean else " + eq + " end") : Sql.of(eq);
     }
 
@@ -207,6 +207,12 @@ public final class ConditionSql {
         }
         Sql scalar = anyOption(v, options);
         Sql elements = anyElement(v, options);
+        if (!v.textMayBeUnsure && options.stream().allMatch(ConditionSql::stringOnly)) {
+            // the JSON text decides first (only a string's text equals such options), the type is read
+            // only for what may be an array: most rows never compute jsonb_typeof again
+            return new Sql("(case when " + scalar.text() + " then true when starts_with(" + v.col("s") + ", '[') and " + v.col("t")
+                    + " = 'array' then " + elements.text() + " else false end)", scalar.sure() && elements.sure());
+        }
         return new Sql("(case when " + v.col("t") + " = 'array' then " + elements.text() + " else " + scalar.text() + " end)",
                 scalar.sure() && elements.sure());
     }
@@ -215,7 +221,8 @@ public final class ConditionSql {
         if (options.stream().allMatch(ConditionSql::plainText)) {
             // one comparison against the options instead of one per option: PostgreSQL computes the
             // path's text once per row, not once per option (the scan's hottest expression)
-            String any = "coalesce(" + v.col("str") + " = any(array[" + options.stream().map(o -> parameters.add(o.text) + "::text")
+            String text = v.col(options.stream().allMatch(ConditionSql::stringOnly) ? "s" : "str");
+            String any = "coalesce(" + text + " = any(array[" + options.stream().map(o -> parameters.add(o.text) + "::text")
                     .collect(Collectors.joining(", ")) + "]), false)";
             return v.textMayBeUnsure ? Sql.unknown("case when " + v.col("str_u") + " then null::boolean else " + any + " end") : Sql.of(any);
         }
@@ -238,6 +245,19 @@ public final class ConditionSql {
     private static boolean plainText(Operand o) {
         return o.raw != null && Double.isNaN(o.number) && o.bool == null && o.relative == null && o.instant == Values.NOT_AN_INSTANT
                 && o.text != null && encodable(o.text);
+    }
+
+    /**
+     * Plain text that no JSON value's text ({@code ->>}) equals unless the value is that string: not a
+     * container's ({@code [}, <code>{</code>), a number's (a digit or {@code -}: numbers over 40 characters are text
+     * to {@link Values#toNumber}) or a boolean's ({@code true}, {@code false} are booleans to {@link Operand}).
+     */
+    private static boolean stringOnly(Operand o) {
+        if (!plainText(o)) {
+            return false;
+        }
+        char first = o.text.isEmpty() ? 'x' : o.text.charAt(0);
+        return first != '[' && first != '{' && first != '-' && (first < '0' || first > '9');
     }
 
     /** {@code contains}: a substring of a string, or an element of an array. */

@@ -49,12 +49,14 @@ final class SqlPaths {
             return known;
         }
         String value;
+        String text = null;
         String pathUnsure = "false";
         String textUnsure;
         String head = segments.get(0);
         String own = head("r", head);
         if (segments.size() == 1) {
             value = own;
+            text = own.equals(attribute("r", head)) ? attributeText("r", head) : null;
             textUnsure = isTime(head) ? "true" : "false";
         } else {
             List<String> rest = segments.subList(1, segments.size());
@@ -78,11 +80,12 @@ final class SqlPaths {
             }
         }
         String alias = "c" + (values.size() + 1);
-        laterals.append("\n  cross join lateral ").append(SqlValue.classify(value, pathUnsure, textUnsure).replace("\n", "\n    "))
+        String classified = text == null ? SqlValue.classify(value, pathUnsure, textUnsure) : SqlValue.classify(value, text, pathUnsure, textUnsure);
+        laterals.append("\n  cross join lateral ").append(classified.replace("\n", "\n    "))
                 .append(" ").append(alias);
-        SqlValue classified = new SqlValue(alias, !pathUnsure.equals("false"), !textUnsure.equals("false"));
-        values.put(key, classified);
-        return classified;
+        SqlValue sqlValue = new SqlValue(alias, !pathUnsure.equals("false"), !textUnsure.equals("false"));
+        values.put(key, sqlValue);
+        return sqlValue;
     }
 
     /** An element of a JSON array, classified inside {@code exists (select … from jsonb_array_elements(…))}. */
@@ -109,8 +112,17 @@ final class SqlPaths {
                     + " else to_jsonb(" + a + "." + field + ") end";
             case "tags", "assigned_to", "version", "created_at", "updated_at" -> "to_jsonb(" + a + "." + field + ")";
             case "external_ids" -> "nullif(" + a + ".external_ids, '{}'::jsonb)"; // CrmRecord.toJson leaves an empty one out
-            default -> a + ".attributes -> " + literal(field);
+            default -> attribute(a, field);
         };
+    }
+
+    private static String attribute(String a, String field) {
+        return a + ".attributes -> " + literal(field);
+    }
+
+    /** An attribute's JSON text, as {@code (attribute) #>> '{}'} reads it, in one step. */
+    private static String attributeText(String a, String field) {
+        return a + ".attributes ->> " + literal(field);
     }
 
     /** The stored times: Java reads them as OffsetDateTime.toString(), SQL as to_jsonb; the instants agree, the text does not. */

@@ -19,6 +19,11 @@ public record SqlPredicate(String joins, String where, String recheck, List<Obje
         return "select " + columns + ", " + recheck + " as recheck from crm_records r" + joins + " where " + where;
     }
 
+    /** As {@link #select}, without the recheck column when no row needs it ({@link #exact}): one column less to decode per row. */
+    public String selectDecided(String columns) {
+        return exact() ? "select " + columns + " from crm_records r" + joins + " where " + where : select(columns);
+    }
+
     /** The number of the first placeholder the caller may add after these parameters. */
     public int nextParameter() {
         return parameters.size() + 1;

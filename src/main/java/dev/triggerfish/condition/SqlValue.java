@@ -2,7 +2,8 @@ package dev.triggerfish.condition;
 
 /**
  * One value read from a record, classified in SQL the way {@link Values} classifies it in Java, as
- * the columns of a lateral subquery: {@code num} (a number, or a string that {@code toNumber} reads),
+ * the columns of a lateral subquery: {@code t} (its JSON type), {@code s} (its JSON text: a string's
+ * characters, a number's digits, a container's JSON), {@code num} (a number, or a string that {@code toNumber} reads),
  * {@code bool}, {@code inst} (epoch milliseconds of an ISO date string), {@code str} (a JSON string),
  * {@code txt} ({@code toText}), {@code blank} ({@code isEmpty}). Where SQL cannot be sure to read a value
  * exactly as Java does, a {@code *_u} column says so and the comparison answers null (unknown):
@@ -32,7 +33,7 @@ final class SqlValue {
                  else 28 end""";
 
     private static final String CLASSIFY = """
-            (select k.v, k.t, k.path_u,
+            (select k.v, k.t, k.s, k.path_u,
                     case when k.n = 0 or abs(k.n) between 1e-300 and 1e300 then k.n::float8 end as num,
                     coalesce(k.n is not null and not (k.n = 0 or abs(k.n) between 1e-300 and 1e300), false) or k.odd_number as num_u,
                     coalesce(k.n = 0 and k.s like '-%%' and (k.t = 'string' or k.s ~ '[.eE]'), false) as negz,
@@ -57,7 +58,7 @@ final class SqlValue {
                           coalesce(b.t = 'string' and b.s ~ '%8$s', false) as date_like,
                           case when b.t = 'string' and (b.s ~ '%9$s' or b.s ~ '%10$s') and left(b.s, 4) <> '0000'
                                then substr(b.s, 9, 2)::int <= %4$s else false end as date_valid
-                   from (select %1$s as v, jsonb_typeof(%1$s) as t, (%1$s) #>> '{}' as s, %2$s as path_u, %3$s as text_u) b) k)""";
+                   from (select %1$s as v, jsonb_typeof(%1$s) as t, %11$s as s, %2$s as path_u, %3$s as text_u) b) k)""";
 
     final String alias;
     final boolean pathMayBeUnsure;
@@ -71,8 +72,13 @@ final class SqlValue {
 
     /** The lateral subquery classifying the jsonb expression {@code value}. */
     static String classify(String value, String pathUnsure, String textUnsure) {
+        return classify(value, "(" + value + ") #>> '{}'", pathUnsure, textUnsure);
+    }
+
+    /** The same, with {@code text} computing {@code (value) #>> '{}'} more cheaply (one {@code ->>} instead of {@code ->} and {@code #>>}). */
+    static String classify(String value, String text, String pathUnsure, String textUnsure) {
         return CLASSIFY.formatted(value, pathUnsure, textUnsure, DAYS_IN_MONTH.replace("\n", "\n" + " ".repeat(36)),
-                BLANK, DECIMAL, ODD_NUMBER, DATE_LIKE, DATE_ONLY, DATE_TIME);
+                BLANK, DECIMAL, ODD_NUMBER, DATE_LIKE, DATE_ONLY, DATE_TIME, text);
     }
 
     /** A column of the classification, e.g. {@code c1.num}. */

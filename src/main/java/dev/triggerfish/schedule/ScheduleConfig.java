@@ -19,8 +19,12 @@ public interface ScheduleConfig {
      */
     Duration tick();
 
-    /** Records read per page of a slot's scan; each page's executions and checkpoint are one transaction. */
-    @WithDefault("1000")
+    /**
+     * Records read per page of a slot's scan; each page's executions and checkpoint are one transaction.
+     * Each page is one round trip of the scan's cursor, and on a busy machine a read after the page's commit
+     * waited milliseconds to be scheduled: 5000 rather than 1000 took a third off finding 112,000 matches.
+     */
+    @WithDefault("5000")
     int pageSize();
 
     /** How long a slot's claim lasts without a page committed: a replica that died leaves its slot to another within this. */

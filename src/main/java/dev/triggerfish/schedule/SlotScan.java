@@ -91,16 +91,16 @@ public class SlotScan {
         return pool.withTransaction(conn -> conn.query("set transaction read only").execute()
                 .flatMap(ignored -> conn.query("set local cursor_tuple_fraction = 1").execute())
                 .flatMap(ignored -> conn.prepare(sql.toString()))
-                .flatMap(statement -> pages(owner, statement.cursor(parameters), slot, trigger, maxPages)));
+                .flatMap(statement -> pages(owner, statement.cursor(parameters), predicate.exact(), slot, trigger, maxPages)));
     }
 
-    private Uni<ClaimedSlot> pages(String owner, Cursor cursor, ClaimedSlot start, TriggerSnapshot trigger, int maxPages) {
+    private Uni<ClaimedSlot> pages(String owner, Cursor cursor, boolean exact, ClaimedSlot start, TriggerSnapshot trigger, int maxPages) {
         AtomicReference<ClaimedSlot> position = new AtomicReference<>(start);
         AtomicInteger pages = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
         // one page after the other; the stream ends after the last page, or after maxPages
         return Multi.createBy().repeating()
-                .uni(() -> page(owner, cursor, position.get(), trigger)
+                .uni(() -> page(owner, cursor, exact, position.get(), trigger)
                         .map(next -> {
                             if (next == null) {
                                 done.set(true);
@@ -114,12 +114,15 @@ public class SlotScan {
                 .map(ignored -> done.get() ? null : position.get());
     }
 
-    /** Reads and commits the next page; answers the slot past it, or null when the cursor is done. */
-    private Uni<ClaimedSlot> page(String owner, Cursor cursor, ClaimedSlot slot, TriggerSnapshot trigger) {
+    /**
+     * Reads and commits the next page; answers the slot past it, or null when the cursor is done. With
+     * {@code exact} conditions (SQL decides every row) the rows carry no recheck column and nothing is evaluated in memory.
+     */
+    private Uni<ClaimedSlot> page(String owner, Cursor cursor, boolean exact, ClaimedSlot slot, TriggerSnapshot trigger) {
         CompiledCondition condition = trigger.compiled().condition();
         long started = System.nanoTime();
         return cursor.read(config.pageSize())
-                .map(this::candidates)
+                .map(rows -> candidates(rows, exact))
                 .flatMap(rows -> matching(rows, condition, slot).flatMap(matched -> rows.isEmpty() ? Uni.createFrom().<ClaimedSlot>nullItem()
                         : commit(owner, slot, trigger, rows.size(), matched, rows.get(rows.size() - 1), (System.nanoTime() - started) / 1_000_000)
                                 .map(next -> cursor.hasMore() ? next : null)));
@@ -134,9 +137,9 @@ public class SlotScan {
         private final boolean recheck;
         private CrmRecord record;
 
-        Candidate(Row row) {
+        Candidate(Row row, boolean exact) {
             this.row = row;
-            this.recheck = Boolean.TRUE.equals(row.getBoolean("recheck"));
+            this.recheck = !exact && Boolean.TRUE.equals(row.getBoolean("recheck"));
         }
 
         String type() {
@@ -158,7 +161,7 @@ public class SlotScan {
     /** The SQL select of the matches after the slot's checkpoint, in (type, id) order, with its parameters; relative dates at the slot's time. */
     static Tuple query(SqlPredicate p, ClaimedSlot slot, String modelKey, StringBuilder sql) {
         List<Object> parameters = new ArrayList<>(p.parameters());
-        sql.append(p.select(RecordStore.columns("r")));
+        sql.append(p.selectDecided(RecordStore.columns("r")));
         if (modelKey != null) {
             parameters.add(modelKey);
             sql.append("\n  and r.type = $").append(parameters.size());
@@ -172,10 +175,10 @@ public class SlotScan {
         return Tuple.from(parameters);
     }
 
-    private List<Candidate> candidates(RowSet<Row> rows) {
+    private List<Candidate> candidates(RowSet<Row> rows, boolean exact) {
         List<Candidate> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            out.add(new Candidate(row));
+            out.add(new Candidate(row, exact));
         }
         return out;
     }

@@ -26,6 +26,7 @@ import dev.triggerfish.trigger.TriggerSnapshot;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import dev.triggerfish.support.ToTheEnd;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -159,9 +160,10 @@ public class Dispatcher implements InlineDispatch {
                         match(event, resolver, matched);
                     }
                     handedOver.set(true);
-                    return rateLimiter.limits(matched)
+                    // to its end even when the client goes away: the database work does not stop, so what follows it must run
+                    return ToTheEnd.run(rateLimiter.limits(matched)
                             ? acceptInTransaction(events, numbered, matched, reserved)
-                            : acceptInOneStatement(events, numbered, matched, reserved);
+                            : acceptInOneStatement(events, numbered, matched, reserved));
                 })
                 .onTermination().invoke((item, failure, cancelled) -> {
                     if (item == null && !handedOver.get()) {
@@ -173,10 +175,10 @@ public class Dispatcher implements InlineDispatch {
     private Uni<List<EventStore.Appended>> acceptInOneStatement(List<NewEvent> events, List<StoredEvent> numbered,
                                                               List<NewExecution> matched, int reserved) {
         Slots slots = slots(matched, reserved);
-        return intake.store(events, slots.runNow(), slots.later(), owner, runnerLease)
-                // failed or cancelled before its answer: whatever it stored as running waits for its lease to expire
+        // deferred: should building the statement throw, the failure handler below still gives the slots back
+        return Uni.createFrom().deferred(() -> intake.store(events, slots.runNow(), slots.later(), owner, runnerLease))
+                // failed before its answer: whatever it stored as running waits for its lease to expire (a client gone away cancels nothing: see accept)
                 .onFailure().invoke(() -> runner.release(slots.granted()))
-                .onCancellation().invoke(() -> runner.release(slots.granted()))
                 .flatMap(stored -> {
                     List<StoredEvent> fresh = new ArrayList<>();
                     for (int i = 0; i < events.size(); i++) {

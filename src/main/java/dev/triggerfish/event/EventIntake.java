@@ -2,6 +2,7 @@ package dev.triggerfish.event;
 
 import dev.triggerfish.api.ApiProblem;
 import dev.triggerfish.support.HotPathPool;
+import dev.triggerfish.support.ToTheEnd;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -26,15 +27,20 @@ import java.util.function.Function;
 @ApplicationScoped
 public class EventIntake {
     private final EventStore store;
+    /** The one statement of {@link #accept(List)}: planned once (see HotPathPool). */
+    private final Pool hotPath;
+    /** The transactions of {@link #accept(int, Function)}: their lookups are ad hoc, planned for their values. */
     private final Pool pool;
     private final Instance<InlineDispatch> inline;
     private final IntakeGate gate;
     /** How long a request may wait for this replica's runner to have room (then its work waits as pending). */
     private final Duration maxWait;
 
-    public EventIntake(EventStore store, HotPathPool pool, Instance<InlineDispatch> inline, IntakeGate gate, IntakeConfig config) {
+    public EventIntake(EventStore store, Pool pool, HotPathPool hotPath, Instance<InlineDispatch> inline, IntakeGate gate,
+                       IntakeConfig config) {
         this.store = store;
-        this.pool = pool.pool();
+        this.pool = pool;
+        this.hotPath = hotPath.pool();
         this.inline = inline;
         this.gate = gate;
         this.maxWait = config.maxWait();
@@ -55,7 +61,7 @@ public class EventIntake {
      */
     public Uni<List<EventStore.Appended>> accept(List<NewEvent> events) {
         if (!inline.isResolvable() || !inline.get().enabled()) {
-            return store.appendAll(pool, events, false);
+            return store.appendAll(hotPath, events, false);
         }
         InlineDispatch dispatch = inline.get();
         // runner slots reserved for this request's executions, until the dispatch takes them
@@ -78,13 +84,14 @@ public class EventIntake {
         // runner slots reserved for this request's executions, until the inline dispatch takes them
         AtomicInteger held = new AtomicInteger();
         Uni<Integer> room = inlineDispatch ? inline.get().awaitRoom(expected, maxWait) : Uni.createFrom().item(0);
-        return room.invoke(held::set).flatMap(ignored -> pool.withTransaction(tx -> prepare.apply(tx)
+        // the transaction runs to its end even when the client goes away (it would commit anyway): see ToTheEnd
+        return room.invoke(held::set).flatMap(ignored -> ToTheEnd.run(pool.withTransaction(tx -> prepare.apply(tx)
                         .flatMap(events -> store.appendAll(tx, events, inlineDispatch)
                                 .flatMap(appended -> dispatchInline(tx, events, appended, held)
                                         .invoke(after::set)
-                                        .replaceWith(appended)))))
+                                        .replaceWith(appended))))
                 .onItem().invoke(() -> after.get().committed())
-                .onFailure().invoke(() -> after.get().abandoned())
+                .onFailure().invoke(() -> after.get().abandoned())))
                 .onTermination().invoke(() -> {
                     int unused = held.getAndSet(0); // nothing new to run (replayed ids), or the request failed or was cancelled
                     if (unused > 0) {

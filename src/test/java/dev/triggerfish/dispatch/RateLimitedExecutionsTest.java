@@ -6,6 +6,13 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import dev.triggerfish.execution.Runner;
+import dev.triggerfish.execution.RunnerConfig;
+import dev.triggerfish.Api;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.inject.Inject;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import java.time.OffsetDateTime;
@@ -160,5 +167,43 @@ class RateLimitedExecutionsTest extends EndToEnd {
         api().body(createdBatch(type, 2, 3, false)).post("/api/events").then().statusCode(202);
         awaitFinished(trigger, 3);
         assertEquals("rate_limited", executions(trigger).getString("data[0].status"));
+    }
+
+    @Inject
+    Runner runner;
+    @Inject
+    RunnerConfig runnerConfig;
+
+    @Test
+    void aRateLimitedPostWhoseClientGoesAwayMidTransactionStillRunsItsExecutionsAndGivesBackItsRunnerRoom() throws Exception {
+        String type = "Gone" + uid().replace("-", "");
+        int trigger = limitedTrigger(type, object("limit", 1000, "period", "hour"));
+        api().body(createdBatch(type, 0, 1, false)).post("/api/events").then().statusCode(202); // its rate_limit_state row now exists
+        awaitFinished(trigger, 1);
+        SqlConnection holder = pool.getConnection().await().atMost(DEADLINE);
+        try {
+            holder.query("begin").execute().await().atMost(DEADLINE);
+            holder.query("select 1 from rate_limit_state where trigger_id = " + trigger + " for update").execute().await().atMost(DEADLINE);
+            String body = createdBatch(type, 1, 51, false); // records 1 to 50
+            try (Socket client = new Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+                client.getOutputStream().write(("POST /api/events HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + Api.KEY
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                        + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                // the POST holds runner slots for its 50 events while its transaction waits for the limit's row lock
+                await().atMost(DEADLINE).until(() -> sql("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock'")
+                        .iterator().next().getLong("n") > 0);
+            } // the client goes away: Quarkus cancels the request, the transaction goes on
+        } finally {
+            holder.query("rollback").execute().await().atMost(DEADLINE);
+            holder.close().await().atMost(DEADLINE);
+        }
+        // the transaction committed: its executions run now (not a lease later), and their runner slots come back
+        await().atMost(DEADLINE).until(() -> sink.at("/limited/" + type).size() == 51);
+        int all = runnerConfig.concurrency();
+        await().atMost(DEADLINE).until(() -> {
+            int reserved = runner.reserve(all);
+            runner.release(reserved);
+            return reserved == all;
+        });
     }
 }

@@ -33,14 +33,7 @@ import java.util.List;
  */
 @ApplicationScoped
 public class IntakeStore {
-    static final String STORE = """
-            with input as (
-                select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                     $8::text[], $9::int[], $10::bigint[], $11::text[])
-                    with ordinality as t(kind, entity_type, entity_id, old_state, new_state, changes, context,
-                                         source, chain_depth, origin_trigger_id, client_event_id, ord)),
-            numbered as (
-                select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
+    static final String STORE = "with " + EventStore.NUMBERED_INPUT + """
             stored as (
                 insert into events (id, kind, entity_type, entity_id, old_state, new_state, changes, context, source,
                                     chain_depth, origin_trigger_id, client_event_id, status, processed_at)

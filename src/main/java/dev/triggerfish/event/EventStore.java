@@ -22,6 +22,21 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class EventStore {
+    /**
+     * The events of a request as rows ({@code $1} to {@code $11}, the arrays of {@link #unnestColumns}),
+     * numbered by their place in it ({@code ord}) and each given the id it will be stored under
+     * ({@code new_id}): the first CTEs of every statement that stores events.
+     */
+    public static final String NUMBERED_INPUT = """
+            input as (
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                     $8::text[], $9::int[], $10::bigint[], $11::text[])
+                    with ordinality as t(kind, entity_type, entity_id, old_state, new_state, changes, context,
+                                         source, chain_depth, origin_trigger_id, client_event_id, ord)),
+            numbered as (
+                select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
+            """;
+
     public static final String CHANNEL = "triggerfish_events";
     /** The columns {@link #read} maps, in select-list order; the JSON ones are read as text. */
     private static final List<String> READ_COLUMNS = List.of("id", "kind", "entity_type", "entity_id", "old_state", "new_state",
@@ -98,14 +113,7 @@ public class EventStore {
         int n = events.size();
         Object[] columns = unnestColumns(events);
         String[] clientIds = (String[]) columns[10];
-        return tx.preparedQuery("""
-                        with input as (
-                            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                                 $8::text[], $9::int[], $10::bigint[], $11::text[])
-                                with ordinality as t(kind, entity_type, entity_id, old_state, new_state, changes, context,
-                                                     source, chain_depth, origin_trigger_id, client_event_id, ord)),
-                        numbered as (
-                            select input.*, nextval(pg_get_serial_sequence('events', 'id')) as new_id from input),
+        return tx.preparedQuery("with " + NUMBERED_INPUT + """
                         inserted as (
                             insert into events (id, kind, entity_type, entity_id, old_state, new_state, changes, context, source,
                                                 chain_depth, origin_trigger_id, client_event_id, status, processed_at)

@@ -65,9 +65,7 @@ public class ApiKeyResource {
     /** A checked create request. */
     record NewKey(String name, Set<Scope> scopes) {
         static NewKey from(Map<String, Object> body) {
-            if (body == null) {
-                throw ApiProblem.badRequest("$", "a JSON object is required");
-            }
+            ApiProblem.requireObject(body);
             List<FieldError> errors = new ArrayList<>();
             for (String field : body.keySet()) {
                 if (!field.equals("name") && !field.equals("scopes")) {

@@ -4,6 +4,7 @@ import dev.triggerfish.support.FieldError;
 import dev.triggerfish.support.InvalidInput;
 import dev.triggerfish.support.NotFound;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure that becomes an RFC 9457 problem+json answer: a status, a short title, a detail and,
@@ -36,6 +37,14 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem badRequest(String path, String message) {
         return new ApiProblem(400, "Bad request", path + ": " + message, List.of(new FieldError(path, message)));
+    }
+
+    /** A request's JSON body as its route needs it: an object (a missing body or JSON {@code null} is a 400 naming {@code $}). */
+    public static Map<String, Object> requireObject(Map<String, Object> body) {
+        if (body == null) {
+            throw badRequest("$", "a JSON object is required");
+        }
+        return body;
     }
 
     public int status() {

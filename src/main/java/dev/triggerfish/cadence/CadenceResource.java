@@ -41,7 +41,7 @@ public class CadenceResource {
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
-        return cadences.create(required(body), actor())
+        return cadences.create(ApiProblem.requireObject(body), actor())
                 .map(created -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.id())).build())
                         .tag(Etags.of(created.version())).entity(created.toJson()).build());
     }
@@ -60,7 +60,7 @@ public class CadenceResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return cadences.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).map(CadenceResource::ok);
+        return cadences.replace(id, ApiProblem.requireObject(body), Etags.expectedVersion(ifMatch), actor()).map(CadenceResource::ok);
     }
 
     @DELETE
@@ -96,12 +96,5 @@ public class CadenceResource {
 
     private static Response ok(Definition definition) {
         return Response.ok(definition.toJson()).tag(Etags.of(definition.version())).build();
-    }
-
-    private static Map<String, Object> required(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
-        return body;
     }
 }

@@ -46,9 +46,7 @@ public class CaptureResource {
     /** {@code {"table": "contacts", "model_type": "Contact", "id_column": "id"}}: installs (or replaces) the capture. */
     @POST
     public Uni<Response> install(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
+        ApiProblem.requireObject(body);
         List<FieldError> errors = new ArrayList<>();
         String table = body.get("table") instanceof String t && !t.isBlank() ? t : null;
         if (table == null) {

@@ -42,7 +42,7 @@ public class RecordResource {
     @POST
     public Uni<Response> create(@PathParam("type") String type, Map<String, Object> body, @Context UriInfo uri) {
         String canonical = type(type);
-        RecordInput input = RecordInput.from(required(body));
+        RecordInput input = RecordInput.from(ApiProblem.requireObject(body));
         return store.create(canonical, input)
                 .map(change -> Response.created(uri.getAbsolutePathBuilder().path(change.after().id()).build())
                         .tag(Etags.of(change.after().version()))
@@ -69,7 +69,7 @@ public class RecordResource {
     @Path("{id}")
     public Uni<Response> replace(@PathParam("type") String type, @PathParam("id") String id, Map<String, Object> body,
                                  @HeaderParam("If-Match") String ifMatch) {
-        RecordInput input = RecordInput.from(required(body));
+        RecordInput input = RecordInput.from(ApiProblem.requireObject(body));
         return store.update(type(type), id, Etags.expectedVersion(ifMatch),
                         current -> new RecordInput(id, input.attributes(), input.tags(), input.assignedTo()))
                 .map(change -> ok(change.after()));
@@ -81,7 +81,7 @@ public class RecordResource {
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public Uni<Response> patch(@PathParam("type") String type, @PathParam("id") String id, Map<String, Object> body,
                                @HeaderParam("If-Match") String ifMatch) {
-        Map<String, Object> patch = required(body);
+        Map<String, Object> patch = ApiProblem.requireObject(body);
         RecordInput.from(withoutNulls(patch));
         return store.update(type(type), id, Etags.expectedVersion(ifMatch), current -> merge(current, patch))
                 .map(change -> ok(change.after()));
@@ -125,12 +125,6 @@ public class RecordResource {
         return Response.ok(record.toJson()).tag(Etags.of(record.version())).build();
     }
 
-    private static Map<String, Object> required(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
-        return body;
-    }
 
     static String type(String written) {
         if (!EntityType.isValid(written)) {

@@ -32,9 +32,7 @@ public class UserResource {
     /** Creates or replaces a user: {@code {"id", "name", "email", "roles": [...], "active"}}. */
     @POST
     public Uni<Response> save(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
+        ApiProblem.requireObject(body);
         return users.save(body, caller.getPrincipal().getName()).map(user -> Response.ok(user).build());
     }
 

@@ -38,7 +38,7 @@ public class WebhookSourceResource {
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
-        return store.create(required(body), actor())
+        return store.create(ApiProblem.requireObject(body), actor())
                 .map(created -> Response.created(uri.getAbsolutePathBuilder().path(created.name()).build())
                         .tag(Etags.of(created.version())).entity(created.toJson()).build());
     }
@@ -58,7 +58,7 @@ public class WebhookSourceResource {
     @PUT
     @Path("{name}")
     public Uni<Response> replace(@PathParam("name") String name, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return store.replace(name, required(body), Etags.expectedVersion(ifMatch), actor()).map(WebhookSourceResource::ok);
+        return store.replace(name, ApiProblem.requireObject(body), Etags.expectedVersion(ifMatch), actor()).map(WebhookSourceResource::ok);
     }
 
     @DELETE
@@ -73,12 +73,5 @@ public class WebhookSourceResource {
 
     private static Response ok(WebhookSource source) {
         return Response.ok(source.toJson()).tag(Etags.of(source.version())).build();
-    }
-
-    private static Map<String, Object> required(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
-        return body;
     }
 }

@@ -37,7 +37,7 @@ public class TemplateResource {
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
-        return store.create(required(body), actor())
+        return store.create(ApiProblem.requireObject(body), actor())
                 .map(created -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.id())).build())
                         .tag(Etags.of(created.version())).entity(created.toJson()).build());
     }
@@ -57,7 +57,7 @@ public class TemplateResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return store.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).map(TemplateResource::ok);
+        return store.replace(id, ApiProblem.requireObject(body), Etags.expectedVersion(ifMatch), actor()).map(TemplateResource::ok);
     }
 
     @DELETE
@@ -74,12 +74,6 @@ public class TemplateResource {
         return Response.ok(template.toJson()).tag(Etags.of(template.version())).build();
     }
 
-    private static Map<String, Object> required(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
-        return body;
-    }
 
     private static MessageTemplate.Channel channel(String raw) {
         if (raw == null) {

@@ -54,7 +54,7 @@ public class TriggerResource {
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
-        return service.create(required(body), actor())
+        return service.create(ApiProblem.requireObject(body), actor())
                 .call(catalog::reload)
                 .flatMap(trigger -> warnings.answer(trigger)
                         .map(json -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(trigger.id)).build())
@@ -80,14 +80,14 @@ public class TriggerResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).flatMap(this::saved);
+        return service.replace(id, ApiProblem.requireObject(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).flatMap(this::saved);
     }
 
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public Uni<Response> patch(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return service.patch(id, required(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).flatMap(this::saved);
+        return service.patch(id, ApiProblem.requireObject(body), Etags.expectedVersion(ifMatch), actor()).call(catalog::reload).flatMap(this::saved);
     }
 
     @DELETE
@@ -117,7 +117,7 @@ public class TriggerResource {
     @Path("{id}/explain")
     @RequiresScope(Scope.READ)
     public Uni<Map<String, Object>> explain(@PathParam("id") long id, Map<String, Object> body) {
-        return service.get(id).flatMap(trigger -> explainer.explain(trigger, required(body)));
+        return service.get(id).flatMap(trigger -> explainer.explain(trigger, ApiProblem.requireObject(body)));
     }
 
     /** The answer to a change: the trigger, with warnings about what it names that does not exist yet. */
@@ -129,12 +129,6 @@ public class TriggerResource {
         return Response.ok(trigger.toJson()).tag(Etags.of(trigger.version)).build();
     }
 
-    private static Map<String, Object> required(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
-        return body;
-    }
 
     private static String triggerType(String raw) {
         if (raw == null) {

@@ -37,7 +37,7 @@ public class WorkflowResource {
 
     @POST
     public Uni<Response> create(Map<String, Object> body, @Context UriInfo uri) {
-        return workflows.create(required(body), actor())
+        return workflows.create(ApiProblem.requireObject(body), actor())
                 .map(created -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.id())).build())
                         .tag(Etags.of(created.version())).entity(created.toJson()).build());
     }
@@ -56,7 +56,7 @@ public class WorkflowResource {
     @PUT
     @Path("{id}")
     public Uni<Response> replace(@PathParam("id") long id, Map<String, Object> body, @HeaderParam("If-Match") String ifMatch) {
-        return workflows.replace(id, required(body), Etags.expectedVersion(ifMatch), actor()).map(WorkflowResource::ok);
+        return workflows.replace(id, ApiProblem.requireObject(body), Etags.expectedVersion(ifMatch), actor()).map(WorkflowResource::ok);
     }
 
     @DELETE
@@ -71,12 +71,5 @@ public class WorkflowResource {
 
     static Response ok(Definition definition) {
         return Response.ok(definition.toJson()).tag(Etags.of(definition.version())).build();
-    }
-
-    static Map<String, Object> required(Map<String, Object> body) {
-        if (body == null) {
-            throw ApiProblem.badRequest("$", "a JSON object is required");
-        }
-        return body;
     }
 }

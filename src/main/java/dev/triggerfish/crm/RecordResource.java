@@ -125,7 +125,6 @@ public class RecordResource {
         return Response.ok(record.toJson()).tag(Etags.of(record.version())).build();
     }
 
-
     static String type(String written) {
         if (!EntityType.isValid(written)) {
             throw ApiProblem.badRequest("type", "must be a record type such as 'contacts' or 'Contact'");

@@ -2,6 +2,7 @@ package dev.triggerfish.dispatch;
 
 import dev.triggerfish.event.EventStatus;
 import dev.triggerfish.event.EventStore;
+import dev.triggerfish.event.IntakeConfig;
 import dev.triggerfish.event.NewEvent;
 import dev.triggerfish.execution.ExecutionStatus;
 import dev.triggerfish.execution.ExecutionStore;
@@ -9,14 +10,21 @@ import dev.triggerfish.execution.NewExecution;
 import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,12 +84,29 @@ public class IntakeStore {
             join fired f on f.trigger_id = c.trigger_id and f.event_id = c.event_id
             cross join notified""".formatted(ExecutionStore.CHANNEL);
 
+    /** The most events one statement stores for several requests (a request is never split: it may hold more alone). */
+    static final int MAX_EVENTS_TOGETHER = 1000;
+
     private final Pool pool;
     private final Secrets secrets;
+    /** The statements that may be in flight at once; requests arriving meanwhile wait, and are stored together. */
+    private final int statements;
+    private final Object lock = new Object();
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private int inFlight;
 
-    public IntakeStore(HotPathPool pool, Secrets secrets) {
+    @Inject
+    public IntakeStore(HotPathPool pool, Secrets secrets, IntakeConfig config) {
+        this(pool, secrets, config.statements());
+    }
+
+    public IntakeStore(HotPathPool pool, Secrets secrets, int statements) {
+        if (statements < 1) {
+            throw new IllegalArgumentException("triggerfish.intake.statements is at least 1, not " + statements);
+        }
         this.pool = pool.pool();
         this.secrets = secrets;
+        this.statements = statements;
     }
 
     /**
@@ -96,11 +121,133 @@ public class IntakeStore {
      * Stores {@code events}, the {@code running} executions claimed by {@code owner} for {@code lease} and
      * the {@code due} ones; an execution's {@code eventId} is its event's position in {@code events}.
      * {@link Stored#executionIds()} lists {@code running} first, then {@code due}.
+     *
+     * <p>Group commit: while {@code triggerfish.intake.statements} statements are in flight, requests
+     * wait, and the next statement stores all of them (up to {@link #MAX_EVENTS_TOGETHER} events), so that
+     * under load a commit (and its WAL flush) serves many requests instead of one; an idle intake sends at
+     * once. The result is the same as storing them one after the other, in the order they came. Should
+     * PostgreSQL refuse a statement of several requests, each is stored again alone: one request's failure
+     * is its own. Completes on the caller's Vert.x context.
      */
     public Uni<Stored> store(List<NewEvent> events, List<NewExecution> running, List<NewExecution> due, String owner, Duration lease) {
-        List<NewExecution> all = new ArrayList<>(running);
-        all.addAll(due);
-        int n = all.size();
+        return Uni.createFrom().emitter(emitter -> {
+            Request request = new Request(events, running, due, owner, lease, emitter, Vertx.currentContext());
+            List<Request> together;
+            synchronized (lock) {
+                waiting.add(request);
+                together = inFlight < statements ? next() : List.of();
+            }
+            send(together);
+        });
+    }
+
+    /** A request waiting for its statement. */
+    private record Request(List<NewEvent> events, List<NewExecution> running, List<NewExecution> due, String owner, Duration lease,
+                           UniEmitter<? super Stored> emitter, Context context) {
+        int executions() {
+            return running.size() + due.size();
+        }
+
+        void complete(Stored stored) {
+            onContext(() -> emitter.complete(stored));
+        }
+
+        void fail(Throwable failure) {
+            onContext(() -> emitter.fail(failure));
+        }
+
+        private void onContext(Runnable task) {
+            if (context == null || context == Vertx.currentContext()) {
+                task.run();
+            } else {
+                context.runOnContext(ignored -> task.run());
+            }
+        }
+    }
+
+    /**
+     * The waiting requests the next statement stores (holding the lock): from the first, those of the same
+     * owner and lease, up to {@link #MAX_EVENTS_TOGETHER} events; counted in flight. Empty when none waits.
+     */
+    private List<Request> next() {
+        Request first = waiting.poll();
+        if (first == null) {
+            return List.of();
+        }
+        inFlight++;
+        List<Request> together = new ArrayList<>();
+        together.add(first);
+        int events = first.events().size();
+        for (Request r = waiting.peek(); r != null && events + r.events().size() <= MAX_EVENTS_TOGETHER
+                && r.owner().equals(first.owner()) && r.lease().equals(first.lease()); r = waiting.peek()) {
+            together.add(waiting.poll());
+            events += r.events().size();
+        }
+        return together;
+    }
+
+    /**
+     * Stores {@code together} in one statement, then sends what waits meanwhile. Should the statement be
+     * refused (PostgreSQL's error, so nothing of it committed) or not even be made, a request among several
+     * is stored again alone, to its own outcome; any other failure (the connection lost: whether it
+     * committed is unknown) is every request's, as it would have been alone.
+     */
+    private void send(List<Request> together) {
+        if (together.isEmpty()) {
+            return;
+        }
+        Uni<Stored> sent;
+        boolean made = true;
+        try {
+            sent = statement(together);
+        } catch (RuntimeException e) {
+            sent = Uni.createFrom().failure(e);
+            made = false;
+        }
+        boolean refusedSafely = !made;
+        sent.subscribe().with(stored -> {
+            finished();
+            split(together, stored);
+        }, failure -> {
+            finished();
+            if (together.size() > 1 && (refusedSafely || failure instanceof PgException)) {
+                together.forEach(alone -> Uni.createFrom().deferred(() -> statement(List.of(alone)))
+                        .subscribe().with(alone::complete, alone::fail));
+            } else {
+                together.forEach(r -> r.fail(failure));
+            }
+        });
+    }
+
+    /** A statement ended: the next one stores what waits. */
+    private void finished() {
+        List<Request> together;
+        synchronized (lock) {
+            inFlight--;
+            together = next();
+        }
+        send(together);
+    }
+
+    /** Each request's part of what the statement of {@code together} stored. */
+    private static void split(List<Request> together, Stored stored) {
+        int eventsBefore = 0;
+        int executionsBefore = 0;
+        for (Request r : together) {
+            int events = r.events().size();
+            int executions = r.executions();
+            r.complete(new Stored(Arrays.copyOfRange(stored.eventIds(), eventsBefore, eventsBefore + events),
+                    Arrays.copyOfRange(stored.inserted(), eventsBefore, eventsBefore + events),
+                    Arrays.copyOfRange(stored.executionIds(), executionsBefore, executionsBefore + executions)));
+            eventsBefore += events;
+            executionsBefore += executions;
+        }
+    }
+
+    /** The one statement for {@code together} (sent when subscribed): their events in order, each request's executions naming its own. */
+    private Uni<Stored> statement(List<Request> together) {
+        List<NewEvent> events = new ArrayList<>();
+        int n = together.stream().mapToInt(Request::executions).sum();
         Long[] eventOrds = new Long[n];
         Long[] triggers = new Long[n];
         Integer[] versions = new Integer[n];
@@ -109,24 +256,34 @@ public class IntakeStore {
         String[] statuses = new String[n];
         OffsetDateTime[] dueAt = new OffsetDateTime[n];
         String[] errors = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewExecution e = all.get(i);
-            boolean runsNow = i < running.size();
-            eventOrds[i] = e.eventId() + 1; // ordinality counts from 1
-            triggers[i] = e.triggerId();
-            versions[i] = e.triggerVersion();
-            types[i] = e.entityType();
-            ids[i] = e.entityId();
-            statuses[i] = ExecutionStore.checkInitial(runsNow ? ExecutionStatus.RUNNING : e.status(), runsNow).wireName();
-            dueAt[i] = runsNow ? null : e.nextAttemptAt();
-            errors[i] = secrets.redact(e.error());
+        int i = 0;
+        for (Request r : together) {
+            int offset = events.size();
+            events.addAll(r.events());
+            List<NewExecution> all = new ArrayList<>(r.running());
+            all.addAll(r.due());
+            for (int k = 0; k < all.size(); k++, i++) {
+                NewExecution e = all.get(k);
+                boolean runsNow = k < r.running().size();
+                eventOrds[i] = offset + e.eventId() + 1; // ordinality counts from 1
+                triggers[i] = e.triggerId();
+                versions[i] = e.triggerVersion();
+                types[i] = e.entityType();
+                ids[i] = e.entityId();
+                statuses[i] = ExecutionStore.checkInitial(runsNow ? ExecutionStatus.RUNNING : e.status(), runsNow).wireName();
+                dueAt[i] = runsNow ? null : e.nextAttemptAt();
+                errors[i] = secrets.redact(e.error());
+            }
         }
+        Request first = together.get(0);
         Object[] parameters = EventStore.withParameters(EventStore.unnestColumns(events), EventStatus.DISPATCHED.wireName(),
                 eventOrds, triggers, versions, types, ids, statuses, dueAt, errors,
-                ExecutionStatus.RUNNING.wireName(), owner, lease.toMillis() / 1000.0, ExecutionStatus.wireNames(ExecutionStatus.ENDED));
+                ExecutionStatus.RUNNING.wireName(), first.owner(), first.lease().toMillis() / 1000.0,
+                ExecutionStatus.wireNames(ExecutionStatus.ENDED));
+        int eventCount = events.size();
         return pool.preparedQuery(STORE)
                 .execute(Tuple.from(parameters))
-                .map(rows -> read(rows, events.size(), n));
+                .map(rows -> read(rows, eventCount, n));
     }
 
     private static Stored read(Iterable<Row> rows, int events, int executions) {

@@ -20,6 +20,13 @@ public interface IntakeConfig {
     @WithDefault("200000")
     long maxBacklog();
 
+    /**
+     * How many intake statements this replica runs at once. Requests that arrive while they run wait,
+     * and the next statement stores them together (group commit: one transaction, one WAL flush).
+     */
+    @WithDefault("2")
+    int statements();
+
     /** Seconds in the {@code Retry-After} of that 503. */
     @WithDefault("5")
     int retryAfter();

@@ -7,6 +7,8 @@ import dev.triggerfish.execution.NewExecution;
 import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.template.Secrets;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +17,9 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static dev.triggerfish.StoreDatabase.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,20 +27,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The intake's one statement against the real tables: events and their executions written by one
  * command of one transaction, running ones claimed, due ones due, ended ones ended; replays (a stored
  * client id, or the same one twice in a request) store nothing and fire nothing; and PostgreSQL's
- * one generic plan for it reads the events by index only.
+ * one generic plan for it reads the events by index only. Requests that come while a statement runs
+ * are stored together, each as if alone: its own ids, its own replays, its own failure.
  */
 class IntakeStoreTest {
     static final Duration LEASE = Duration.ofSeconds(30);
     static final String OWNER = "replica-a";
 
     final StoreDatabase db = StoreDatabase.shared();
-    final IntakeStore store = new IntakeStore(HotPathPool.of(db.pool()), new Secrets(Map.of("token", "s3cr3t-value")));
+    final Secrets secrets = new Secrets(Map.of("token", "s3cr3t-value"));
+    final IntakeStore store = new IntakeStore(HotPathPool.of(db.pool()), secrets, 2);
+    /** One statement at a time: the requests that come while it runs are stored together. */
+    final IntakeStore oneAtATime = new IntakeStore(HotPathPool.of(db.pool()), secrets, 1);
 
     @BeforeEach
     void clear() {
@@ -127,5 +137,104 @@ class IntakeStoreTest {
                         + " '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', 'running', 'replica-a', 30.0, '{}'");
         assertFalse(plan.contains("Seq Scan on events"), plan);
         assertTrue(plan.contains("events_client_event_id_key"), plan);
+    }
+
+    /**
+     * Holds the client id {@code blocked} in an open transaction while {@code whileHeld} runs: a statement
+     * storing an event of that id waits for it (and so keeps its place in flight) until the end of the
+     * transaction, rolled back.
+     */
+    private void holding(String blocked, Runnable whileHeld) {
+        SqlConnection holder = await(db.pool().getConnection());
+        try {
+            await(holder.query("begin").execute());
+            await(holder.query("insert into events (kind, entity_type, entity_id, source, status, client_event_id)"
+                    + " values ('created', 'contact', 'held', 'api', 'dispatched', '" + blocked + "')").execute());
+            whileHeld.run();
+        } finally {
+            await(holder.query("rollback").execute());
+            await(holder.close());
+        }
+    }
+
+    private void awaitStatementWaitingForLock() {
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> db.row("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock'")
+                .getLong("n") > 0);
+    }
+
+    private static <T> T result(CompletableFuture<T> future) throws Exception {
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void requestsThatComeWhileAStatementRunsAreStoredTogetherEachAsIfAlone() throws Exception {
+        CompletableFuture<IntakeStore.Stored> second = new CompletableFuture<>();
+        CompletableFuture<IntakeStore.Stored> third = new CompletableFuture<>();
+        CompletableFuture<IntakeStore.Stored> firstSent = new CompletableFuture<>();
+        holding("first", () -> {
+            oneAtATime.store(List.of(event("a", "first")), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), List.of(), OWNER, LEASE)
+                    .subscribe().with(firstSent::complete, firstSent::completeExceptionally);
+            awaitStatementWaitingForLock(); // the one statement in flight waits: the next two wait for it
+            oneAtATime.store(List.of(event("b", "same"), event("c", null)),
+                            List.of(execution(7, 1, ExecutionStatus.PENDING, null)), List.of(execution(8, 0, ExecutionStatus.PENDING, null)),
+                            OWNER, LEASE)
+                    .subscribe().with(second::complete, second::completeExceptionally);
+            oneAtATime.store(List.of(event("d", "same"), event("e", null)),
+                            List.of(execution(7, 0, ExecutionStatus.PENDING, null), execution(7, 1, ExecutionStatus.PENDING, null)),
+                            List.of(), OWNER, LEASE)
+                    .subscribe().with(third::complete, third::completeExceptionally);
+            assertFalse(second.isDone() || third.isDone(), "they wait for the statement in flight");
+        });
+        IntakeStore.Stored a = result(firstSent);
+        IntakeStore.Stored b = result(second);
+        IntakeStore.Stored d = result(third);
+
+        assertArrayEquals(new boolean[] {true}, a.inserted());
+        assertArrayEquals(new boolean[] {true, true}, b.inserted());
+        assertArrayEquals(new boolean[] {false, true}, d.inserted(), "a client id stored by the request before is a replay");
+        assertEquals(b.eventIds()[0], d.eventIds()[0], "the replay answers the event the request before stored");
+        assertNull(d.executionIds()[0], "the replay fires nothing");
+        assertEquals(2, b.executionIds().length);
+
+        // each execution names its own request's event, in its own request's order (running first, then due)
+        assertEquals(a.eventIds()[0], db.row("select event_id from trigger_executions where id = $1", a.executionIds()[0]).getLong("event_id"));
+        Row bRunning = db.row("select * from trigger_executions where id = $1", b.executionIds()[0]);
+        assertEquals(b.eventIds()[1], bRunning.getLong("event_id"));
+        assertEquals("running", bRunning.getString("status"));
+        Row bDue = db.row("select * from trigger_executions where id = $1", b.executionIds()[1]);
+        assertEquals(b.eventIds()[0], bDue.getLong("event_id"));
+        assertEquals("pending", bDue.getString("status"));
+        assertEquals(d.eventIds()[1], db.row("select event_id from trigger_executions where id = $1", d.executionIds()[1]).getLong("event_id"));
+        assertEquals(List.of("a", "b", "c", "e"), db.sql("select entity_id from events order by id").stream().map(r -> r.getString("entity_id")).toList());
+
+        List<String> writers = db.sql("select distinct xmin::text as writer from events where id = any($1)",
+                (Object) new Long[] {b.eventIds()[0], b.eventIds()[1], d.eventIds()[1]}).stream().map(r -> r.getString("writer")).toList();
+        assertEquals(1, writers.size(), "the two that waited are one transaction: " + writers);
+        assertFalse(writers.contains(db.row("select xmin::text as writer from events where id = $1", a.eventIds()[0]).getString("writer")));
+    }
+
+    @Test
+    void aRequestThatPostgresqlRefusesFailsAloneTheOthersWaitingWithItAreStored() throws Exception {
+        CompletableFuture<IntakeStore.Stored> firstSent = new CompletableFuture<>();
+        CompletableFuture<IntakeStore.Stored> good = new CompletableFuture<>();
+        CompletableFuture<IntakeStore.Stored> bad = new CompletableFuture<>();
+        holding("first", () -> {
+            oneAtATime.store(List.of(event("a", "first")), List.of(), List.of(), OWNER, LEASE)
+                    .subscribe().with(firstSent::complete, firstSent::completeExceptionally);
+            awaitStatementWaitingForLock();
+            oneAtATime.store(List.of(event("good", null)), List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), OWNER, LEASE)
+                    .subscribe().with(good::complete, good::completeExceptionally);
+            // PostgreSQL's text holds no NUL: this request's statement is refused
+            oneAtATime.store(List.of(event("nul\u0000", null)), List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), OWNER, LEASE)
+                    .subscribe().with(bad::complete, bad::completeExceptionally);
+        });
+        result(firstSent);
+        IntakeStore.Stored stored = result(good);
+        assertTrue(stored.inserted()[0]);
+        assertNotNull(stored.executionIds()[0]);
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> result(bad));
+        assertTrue(refused.getCause() instanceof PgException, String.valueOf(refused.getCause()));
+        assertEquals(List.of("a", "good"), db.sql("select entity_id from events order by id").stream().map(r -> r.getString("entity_id")).toList());
+        assertEquals(1, db.sql("select 1 from trigger_executions").size());
     }
 }

@@ -10,6 +10,7 @@ import dev.triggerfish.execution.NewExecution;
 import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -236,9 +237,14 @@ public class IntakeStore {
         for (Request r : together) {
             int events = r.events().size();
             int executions = r.executions();
-            r.complete(new Stored(Arrays.copyOfRange(stored.eventIds(), eventsBefore, eventsBefore + events),
+            Stored own = new Stored(Arrays.copyOfRange(stored.eventIds(), eventsBefore, eventsBefore + events),
                     Arrays.copyOfRange(stored.inserted(), eventsBefore, eventsBefore + events),
-                    Arrays.copyOfRange(stored.executionIds(), executionsBefore, executionsBefore + executions)));
+                    Arrays.copyOfRange(stored.executionIds(), executionsBefore, executionsBefore + executions));
+            try {
+                r.complete(own); // on this thread when it is the request's context: what the request does next runs now
+            } catch (RuntimeException e) {
+                Infrastructure.handleDroppedException(e); // one request's own failure; the others still get their answers
+            }
             eventsBefore += events;
             executionsBefore += executions;
         }

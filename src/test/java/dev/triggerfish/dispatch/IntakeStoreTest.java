@@ -140,21 +140,20 @@ class IntakeStoreTest {
     }
 
     /**
-     * Holds the client id {@code blocked} in an open transaction while {@code whileHeld} runs: a statement
-     * storing an event of that id waits for it (and so keeps its place in flight) until the end of the
-     * transaction, rolled back.
+     * A transaction, left open, holding the client id {@code blocked}: a statement storing an event of that
+     * id waits for it (and so keeps its place in flight) until {@link #release} rolls it back.
      */
-    private void holding(String blocked, Runnable whileHeld) {
+    private SqlConnection holding(String blocked) {
         SqlConnection holder = await(db.pool().getConnection());
-        try {
-            await(holder.query("begin").execute());
-            await(holder.query("insert into events (kind, entity_type, entity_id, source, status, client_event_id)"
-                    + " values ('created', 'contact', 'held', 'api', 'dispatched', '" + blocked + "')").execute());
-            whileHeld.run();
-        } finally {
-            await(holder.query("rollback").execute());
-            await(holder.close());
-        }
+        await(holder.query("begin").execute());
+        await(holder.query("insert into events (kind, entity_type, entity_id, source, status, client_event_id)"
+                + " values ('created', 'contact', 'held', 'api', 'dispatched', '" + blocked + "')").execute());
+        return holder;
+    }
+
+    private static void release(SqlConnection holder) {
+        await(holder.query("rollback").execute());
+        await(holder.close());
     }
 
     private void awaitStatementWaitingForLock() {
@@ -168,23 +167,24 @@ class IntakeStoreTest {
 
     @Test
     void requestsThatComeWhileAStatementRunsAreStoredTogetherEachAsIfAlone() throws Exception {
-        CompletableFuture<IntakeStore.Stored> second = new CompletableFuture<>();
-        CompletableFuture<IntakeStore.Stored> third = new CompletableFuture<>();
-        CompletableFuture<IntakeStore.Stored> firstSent = new CompletableFuture<>();
-        holding("first", () -> {
-            oneAtATime.store(List.of(event("a", "first")), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), List.of(), OWNER, LEASE)
-                    .subscribe().with(firstSent::complete, firstSent::completeExceptionally);
+        CompletableFuture<IntakeStore.Stored> firstSent = null;
+        CompletableFuture<IntakeStore.Stored> second = null;
+        CompletableFuture<IntakeStore.Stored> third = null;
+        SqlConnection holder = holding("first");
+        try {
+            firstSent = oneAtATime.store(List.of(event("a", "first")), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), List.of(),
+                    OWNER, LEASE).subscribeAsCompletionStage();
             awaitStatementWaitingForLock(); // the one statement in flight waits: the next two wait for it
-            oneAtATime.store(List.of(event("b", "same"), event("c", null)),
-                            List.of(execution(7, 1, ExecutionStatus.PENDING, null)), List.of(execution(8, 0, ExecutionStatus.PENDING, null)),
-                            OWNER, LEASE)
-                    .subscribe().with(second::complete, second::completeExceptionally);
-            oneAtATime.store(List.of(event("d", "same"), event("e", null)),
-                            List.of(execution(7, 0, ExecutionStatus.PENDING, null), execution(7, 1, ExecutionStatus.PENDING, null)),
-                            List.of(), OWNER, LEASE)
-                    .subscribe().with(third::complete, third::completeExceptionally);
+            second = oneAtATime.store(List.of(event("b", "same"), event("c", null)),
+                    List.of(execution(7, 1, ExecutionStatus.PENDING, null)), List.of(execution(8, 0, ExecutionStatus.PENDING, null)),
+                    OWNER, LEASE).subscribeAsCompletionStage();
+            third = oneAtATime.store(List.of(event("d", "same"), event("e", null)),
+                    List.of(execution(7, 0, ExecutionStatus.PENDING, null), execution(7, 1, ExecutionStatus.PENDING, null)),
+                    List.of(), OWNER, LEASE).subscribeAsCompletionStage();
             assertFalse(second.isDone() || third.isDone(), "they wait for the statement in flight");
-        });
+        } finally {
+            release(holder);
+        }
         IntakeStore.Stored a = result(firstSent);
         IntakeStore.Stored b = result(second);
         IntakeStore.Stored d = result(third);
@@ -215,24 +215,27 @@ class IntakeStoreTest {
 
     @Test
     void aRequestThatPostgresqlRefusesFailsAloneTheOthersWaitingWithItAreStored() throws Exception {
-        CompletableFuture<IntakeStore.Stored> firstSent = new CompletableFuture<>();
-        CompletableFuture<IntakeStore.Stored> good = new CompletableFuture<>();
-        CompletableFuture<IntakeStore.Stored> bad = new CompletableFuture<>();
-        holding("first", () -> {
-            oneAtATime.store(List.of(event("a", "first")), List.of(), List.of(), OWNER, LEASE)
-                    .subscribe().with(firstSent::complete, firstSent::completeExceptionally);
+        CompletableFuture<IntakeStore.Stored> firstSent = null;
+        CompletableFuture<IntakeStore.Stored> good = null;
+        CompletableFuture<IntakeStore.Stored> bad = null;
+        SqlConnection holder = holding("first");
+        try {
+            firstSent = oneAtATime.store(List.of(event("a", "first")), List.of(), List.of(), OWNER, LEASE).subscribeAsCompletionStage();
             awaitStatementWaitingForLock();
-            oneAtATime.store(List.of(event("good", null)), List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), OWNER, LEASE)
-                    .subscribe().with(good::complete, good::completeExceptionally);
+            good = oneAtATime.store(List.of(event("good", null)), List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)),
+                    OWNER, LEASE).subscribeAsCompletionStage();
             // PostgreSQL's text holds no NUL: this request's statement is refused
-            oneAtATime.store(List.of(event("nul\u0000", null)), List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)), OWNER, LEASE)
-                    .subscribe().with(bad::complete, bad::completeExceptionally);
-        });
+            bad = oneAtATime.store(List.of(event("nul\u0000", null)), List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)),
+                    OWNER, LEASE).subscribeAsCompletionStage();
+        } finally {
+            release(holder);
+        }
         result(firstSent);
         IntakeStore.Stored stored = result(good);
         assertTrue(stored.inserted()[0]);
         assertNotNull(stored.executionIds()[0]);
-        ExecutionException refused = assertThrows(ExecutionException.class, () -> result(bad));
+        CompletableFuture<IntakeStore.Stored> refusedAlone = bad;
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> result(refusedAlone));
         assertTrue(refused.getCause() instanceof PgException, String.valueOf(refused.getCause()));
         assertEquals(List.of("a", "good"), db.sql("select entity_id from events order by id").stream().map(r -> r.getString("entity_id")).toList());
         assertEquals(1, db.sql("select 1 from trigger_executions").size());

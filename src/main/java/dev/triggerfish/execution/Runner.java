@@ -38,6 +38,7 @@ public class Runner {
     private final ExecutionRun run;
     private final String owner;
     private final WorkLoop loop;
+    private final WorkSignal work = new WorkSignal();
 
     public Runner(ExecutionStore executions, RecordStore records, TriggerCatalog catalog, Notifications notifications, Pool pool,
                   RunnerConfig config, RunnerRoom room, ClaimHeartbeat heartbeat, ExecutionRun run, ReplicaId replica) {
@@ -52,12 +53,12 @@ public class Runner {
         this.run = run;
         this.owner = replica.id();
         this.loop = new WorkLoop("runner", this::claimBatch, config.batchSize());
-        room.whenFreed(loop::wake);
+        room.whenFreed(this::slotFreed);
     }
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
-            notifications.listen(ExecutionStore.CHANNEL, loop::wake);
+            notifications.listen(ExecutionStore.CHANNEL, this::wake);
         }
     }
 
@@ -95,6 +96,13 @@ public class Runner {
     /** Wakes the runner now (work was just created on this replica). */
     public void wake() {
         if (config.enabled()) {
+            work.signal();
+            loop.wake();
+        }
+    }
+
+    private void slotFreed() {
+        if (work.mayWait()) {
             loop.wake();
         }
     }
@@ -126,8 +134,12 @@ public class Runner {
         if (free <= 0 || (used > 0 && free < Math.min(config.batchSize(), Math.max(1, config.concurrency() / 4)))) {
             return Uni.createFrom().item(0);
         }
+        int wanted = Math.min(free, config.batchSize());
+        work.claiming();
         return catalog.ensureLoaded()
-                .flatMap(ignored -> executions.claim(owner, Math.min(free, config.batchSize()), config.lease()))
+                .flatMap(ignored -> executions.claim(owner, wanted, config.lease()))
+                .invoke(claimed -> work.claimed(claimed.size(), wanted))
+                .onFailure().invoke(work::failed)
                 .flatMap(this::withRecords)
                 .invoke(claimed -> claimed.forEach(this::takeSlotAndRun))
                 .map(List::size);

@@ -1,0 +1,41 @@
+package dev.triggerfish.execution;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Whether claimable executions may be waiting, so that a slot coming free claims only then. Every
+ * wake-up (a NOTIFY, the poll, work created on this replica) says there may be some; a claim that took
+ * all it asked for says there may be more; one that took less says there are none until the next
+ * wake-up. Without it, each execution intake runs itself (it never needs claiming) ended in an empty
+ * claim when its slot came free: one query per event at a steady load.
+ */
+final class WorkSignal {
+    private final AtomicBoolean mayWait = new AtomicBoolean(true);
+
+    /** Work may have been created. */
+    void signal() {
+        mayWait.set(true);
+    }
+
+    /** Whether a freed slot should claim. */
+    boolean mayWait() {
+        return mayWait.get();
+    }
+
+    /** A claim starts. A wake-up while it runs signals again, so nothing created meanwhile is missed. */
+    void claiming() {
+        mayWait.set(false);
+    }
+
+    /** The claim took {@code taken} of the {@code wanted} it asked for. */
+    void claimed(int taken, int wanted) {
+        if (taken >= wanted) {
+            mayWait.set(true);
+        }
+    }
+
+    /** The claim failed: what it was for may still wait. */
+    void failed() {
+        mayWait.set(true);
+    }
+}

@@ -87,6 +87,12 @@ public class IntakeStore {
 
     /** The most events one statement stores for several requests (a request is never split: it may hold more alone). */
     static final int MAX_EVENTS_TOGETHER = 1000;
+    /**
+     * A request of this many events is sent at once, alone, outside the statements counted in flight: its
+     * commit already serves many events, and grouping such requests took batch throughput down (fewer
+     * statements in flight than the hot path has connections).
+     */
+    static final int ALONE_FROM = 10;
 
     private final Pool pool;
     private final Secrets secrets;
@@ -126,19 +132,24 @@ public class IntakeStore {
      * <p>Group commit: while {@code triggerfish.intake.statements} statements are in flight, requests
      * wait, and the next statement stores all of them (up to {@link #MAX_EVENTS_TOGETHER} events), so that
      * under load a commit (and its WAL flush) serves many requests instead of one; an idle intake sends at
-     * once. The result is the same as storing them one after the other, in the order they came. Should
+     * once. A request of {@link #ALONE_FROM} events or more neither waits nor is grouped. The result is the
+     * same as storing them one after the other, in the order they came. Should
      * PostgreSQL refuse a statement of several requests, each is stored again alone: one request's failure
      * is its own. Completes on the caller's Vert.x context.
      */
     public Uni<Stored> store(List<NewEvent> events, List<NewExecution> running, List<NewExecution> due, String owner, Duration lease) {
         return Uni.createFrom().emitter(emitter -> {
             Request request = new Request(events, running, due, owner, lease, emitter, Vertx.currentContext());
+            if (events.size() >= ALONE_FROM) {
+                send(List.of(request), false);
+                return;
+            }
             List<Request> together;
             synchronized (lock) {
                 waiting.add(request);
                 together = inFlight < statements ? next() : List.of();
             }
-            send(together);
+            send(together, true);
         });
     }
 
@@ -188,12 +199,13 @@ public class IntakeStore {
     }
 
     /**
-     * Stores {@code together} in one statement, then sends what waits meanwhile. Should the statement be
+     * Stores {@code together} in one statement, then, when it was {@code counted} in flight, sends what
+     * waits meanwhile. Should the statement be
      * refused (PostgreSQL's error, so nothing of it committed) or not even be made, a request among several
      * is stored again alone, to its own outcome; any other failure (the connection lost: whether it
      * committed is unknown) is every request's, as it would have been alone.
      */
-    private void send(List<Request> together) {
+    private void send(List<Request> together, boolean counted) {
         if (together.isEmpty()) {
             return;
         }
@@ -207,10 +219,14 @@ public class IntakeStore {
         }
         boolean refusedSafely = !made;
         sent.subscribe().with(stored -> {
-            finished();
+            if (counted) {
+                finished();
+            }
             split(together, stored);
         }, failure -> {
-            finished();
+            if (counted) {
+                finished();
+            }
             if (together.size() > 1 && (refusedSafely || failure instanceof PgException)) {
                 together.forEach(alone -> Uni.createFrom().deferred(() -> statement(List.of(alone)))
                         .subscribe().with(alone::complete, alone::fail));
@@ -227,7 +243,7 @@ public class IntakeStore {
             inFlight--;
             together = next();
         }
-        send(together);
+        send(together, true);
     }
 
     /** Each request's part of what the statement of {@code together} stored. */

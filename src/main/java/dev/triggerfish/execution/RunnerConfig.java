@@ -40,6 +40,13 @@ public interface RunnerConfig {
      */
     Duration pollInterval();
 
+    /**
+     * Checkpoint flushes committing at once on this replica: the checkpoints written meanwhile wait, and
+     * the next flush writes them together (one statement, one commit).
+     */
+    @WithDefault("4")
+    int journalFlushes();
+
     /** At shutdown, how long running executions get to finish before they are released to other replicas. */
     @WithDefault("20s")
     Duration shutdownGrace();

@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class StepJournal {
     private static final int MAX_PER_FLUSH = 500;
-    /** Flushes committing at once: one waits on the disk while the next fills. */
-    private static final int MAX_FLUSHES = 4;
 
     private record Pending(StepRecord record, UniEmitter<? super Void> done) {
     }
@@ -31,6 +29,8 @@ public class StepJournal {
     private final Pool pool;
     private final RunnerConfig config;
     private final String owner;
+    /** Flushes committing at once ({@code triggerfish.runner.journal-flushes}): one waits on the disk while the next fills. */
+    private final int maxFlushes;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger flushing = new AtomicInteger();
 
@@ -39,6 +39,7 @@ public class StepJournal {
         this.pool = pool.pool();
         this.config = config;
         this.owner = replica.id();
+        this.maxFlushes = config.journalFlushes();
     }
 
     /** Completes once {@code record} is committed; fails with {@link LostClaim} when this replica no longer held the execution. */
@@ -49,11 +50,11 @@ public class StepJournal {
         });
     }
 
-    /** Starts a flush when there is work and fewer than {@value #MAX_FLUSHES} are committing. */
+    /** Starts a flush when there is work and fewer than {@link #maxFlushes} are committing. */
     private void flushIfIdle() {
         while (!queue.isEmpty()) {
             int running = flushing.get();
-            if (running >= MAX_FLUSHES) {
+            if (running >= maxFlushes) {
                 return;
             }
             if (flushing.compareAndSet(running, running + 1)) {

@@ -240,4 +240,25 @@ class IntakeStoreTest {
         assertEquals(List.of("a", "good"), db.sql("select entity_id from events order by id").stream().map(r -> r.getString("entity_id")).toList());
         assertEquals(1, db.sql("select 1 from trigger_executions").size());
     }
+
+    @Test
+    void aRequestOfManyEventsIsStoredAtOnceAloneWhileTheStatementInFlightWaits() throws Exception {
+        CompletableFuture<IntakeStore.Stored> firstSent = null;
+        SqlConnection holder = holding("first");
+        try {
+            firstSent = oneAtATime.store(List.of(event("a", "first")), List.of(), List.of(), OWNER, LEASE).subscribeAsCompletionStage();
+            awaitStatementWaitingForLock();
+            List<NewEvent> many = java.util.stream.IntStream.range(0, IntakeStore.ALONE_FROM).mapToObj(i -> event("m" + i, null)).toList();
+            // its commit serves many events already: it does not wait to be grouped
+            IntakeStore.Stored stored = await(oneAtATime.store(many, List.of(), List.of(execution(7, 0, ExecutionStatus.PENDING, null)),
+                    OWNER, LEASE));
+            assertEquals(IntakeStore.ALONE_FROM, Arrays.stream(stored.eventIds()).filter(java.util.Objects::nonNull).count());
+            assertNotNull(stored.executionIds()[0]);
+            assertFalse(firstSent.isDone(), "the statement in flight still waits for the client id");
+        } finally {
+            release(holder);
+        }
+        assertTrue(result(firstSent).inserted()[0]);
+        assertEquals(IntakeStore.ALONE_FROM + 1, db.sql("select 1 from events").size());
+    }
 }

@@ -169,13 +169,14 @@ class ExecutionStoreContractTest {
         return db.row("select to_jsonb(t)::text as row from trigger_executions t where id = $1", execution).getString("row");
     }
 
-    /** The runner's configuration as the journal reads it: only its lease. */
+    /** The runner's configuration as the journal reads it: its lease and its flushes at once. */
     static RunnerConfig runnerConfig() {
         return (RunnerConfig) Proxy.newProxyInstance(RunnerConfig.class.getClassLoader(), new Class<?>[] {RunnerConfig.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "lease" -> LEASE;
-                    case "toString" -> "RunnerConfig(lease=" + LEASE + ")";
-                    default -> throw new UnsupportedOperationException("StepJournal reads only the lease, not " + method.getName());
+                    case "journalFlushes" -> 4;
+                    case "toString" -> "RunnerConfig(lease=" + LEASE + ", journalFlushes=4)";
+                    default -> throw new UnsupportedOperationException("StepJournal reads only the lease and the flushes, not " + method.getName());
                 });
     }
 }

@@ -44,7 +44,7 @@ public interface RunnerConfig {
      * Checkpoint flushes committing at once on this replica: the checkpoints written meanwhile wait, and
      * the next flush writes them together (one statement, one commit).
      */
-    @WithDefault("4")
+    @WithDefault("2")
     int journalFlushes();
 
     /** At shutdown, how long running executions get to finish before they are released to other replicas. */

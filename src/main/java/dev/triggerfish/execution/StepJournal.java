@@ -40,6 +40,9 @@ public class StepJournal {
         this.config = config;
         this.owner = replica.id();
         this.maxFlushes = config.journalFlushes();
+        if (maxFlushes < 1) {
+            throw new IllegalArgumentException("triggerfish.runner.journal-flushes is at least 1, not " + maxFlushes);
+        }
     }
 
     /** Completes once {@code record} is committed; fails with {@link LostClaim} when this replica no longer held the execution. */

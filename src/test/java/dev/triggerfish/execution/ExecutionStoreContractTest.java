@@ -174,8 +174,8 @@ class ExecutionStoreContractTest {
         return (RunnerConfig) Proxy.newProxyInstance(RunnerConfig.class.getClassLoader(), new Class<?>[] {RunnerConfig.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "lease" -> LEASE;
-                    case "journalFlushes" -> 4;
-                    case "toString" -> "RunnerConfig(lease=" + LEASE + ", journalFlushes=4)";
+                    case "journalFlushes" -> 2;
+                    case "toString" -> "RunnerConfig(lease=" + LEASE + ", journalFlushes=2)";
                     default -> throw new UnsupportedOperationException("StepJournal reads only the lease and the flushes, not " + method.getName());
                 });
     }

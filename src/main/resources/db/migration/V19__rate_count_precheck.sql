@@ -1,4 +1,4 @@
--- dispatch: the counting of new executions for rate limits (V8) first asks whether any of them belongs to a
+-- dispatch: the counting of new executions for rate limits (V8, flows left out since V14) first asks whether any of them belongs to a
 -- trigger that has a rate limit at all, and stops there when none does. The counting query (a grouped upsert
 -- over the transition table) cost most of the trigger, on every statement that inserts executions, for
 -- triggers with no limit too: in a loop of 20,000 single-row inserts (50 triggers, none limited), 132-142 us
@@ -8,7 +8,7 @@ create or replace function triggerfish_count_new_executions() returns trigger
 language plpgsql as $$
 begin
     if not exists (select 1 from new_executions n join ${flyway:defaultSchema}.event_triggers t on t.id = n.trigger_id
-                   where ${flyway:defaultSchema}.triggerfish_rate_bucket_seconds(t.definition) is not null) then
+                   where n.flow is null and ${flyway:defaultSchema}.triggerfish_rate_bucket_seconds(t.definition) is not null) then
         return null;
     end if;
     insert into ${flyway:defaultSchema}.rate_limit_buckets as b (trigger_id, bucket_start, bucket_end, admitted)
@@ -17,7 +17,7 @@ begin
     from new_executions n
     join lateral (select ${flyway:defaultSchema}.triggerfish_rate_bucket_seconds(t.definition) as seconds
                   from ${flyway:defaultSchema}.event_triggers t where t.id = n.trigger_id) s on s.seconds is not null
-    where n.status not in ('rate_limited', 'skipped', 'cancelled')
+    where n.status not in ('rate_limited', 'skipped', 'cancelled') and n.flow is null
     group by 1, 2, 3
     order by 1, 2
     on conflict (trigger_id, bucket_start) do update

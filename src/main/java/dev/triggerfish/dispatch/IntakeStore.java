@@ -141,7 +141,7 @@ public class IntakeStore {
         return Uni.createFrom().emitter(emitter -> {
             Request request = new Request(events, running, due, owner, lease, emitter, Vertx.currentContext());
             if (events.size() >= ALONE_FROM) {
-                send(List.of(request), false);
+                storeAlone(request);
                 return;
             }
             List<Request> together;
@@ -149,7 +149,7 @@ public class IntakeStore {
                 waiting.add(request);
                 together = inFlight < statements ? next() : List.of();
             }
-            send(together, true);
+            send(together);
         });
     }
 
@@ -199,13 +199,12 @@ public class IntakeStore {
     }
 
     /**
-     * Stores {@code together} in one statement, then, when it was {@code counted} in flight, sends what
-     * waits meanwhile. Should the statement be
+     * Stores {@code together} in one statement, then sends what waits meanwhile. Should the statement be
      * refused (PostgreSQL's error, so nothing of it committed) or not even be made, a request among several
      * is stored again alone, to its own outcome; any other failure (the connection lost: whether it
      * committed is unknown) is every request's, as it would have been alone.
      */
-    private void send(List<Request> together, boolean counted) {
+    private void send(List<Request> together) {
         if (together.isEmpty()) {
             return;
         }
@@ -219,17 +218,12 @@ public class IntakeStore {
         }
         boolean refusedSafely = !made;
         sent.subscribe().with(stored -> {
-            if (counted) {
-                finished();
-            }
+            finished();
             split(together, stored);
         }, failure -> {
-            if (counted) {
-                finished();
-            }
+            finished();
             if (together.size() > 1 && (refusedSafely || failure instanceof PgException)) {
-                together.forEach(alone -> Uni.createFrom().deferred(() -> statement(List.of(alone)))
-                        .subscribe().with(alone::complete, alone::fail));
+                together.forEach(this::storeAlone);
             } else {
                 together.forEach(r -> r.fail(failure));
             }
@@ -243,7 +237,12 @@ public class IntakeStore {
             inFlight--;
             together = next();
         }
-        send(together, true);
+        send(together);
+    }
+
+    /** Stores {@code request} in a statement of its own, outside the statements counted in flight, to its own outcome. */
+    private void storeAlone(Request request) {
+        Uni.createFrom().deferred(() -> statement(List.of(request))).subscribe().with(request::complete, request::fail);
     }
 
     /** Each request's part of what the statement of {@code together} stored. */

@@ -9,7 +9,10 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +48,10 @@ public class PipelineBench {
     /** -Dsoak=S: instead of both phases, events at -Drate=R events/s (one per POST) for S seconds (bench/soak). */
     static final int SOAK_SECONDS = Integer.getInteger("soak", 0);
     static final int SOAK_RATE = Integer.getInteger("rate", 500);
+
+    /** -Dservice.pid=P -Dpostgres.pid=Q (bench/lib.sh passes them): CPU time per event of the service, its PostgreSQL and this harness. */
+    static final long SERVICE_PID = Long.getLong("service.pid", 0);
+    static final long POSTGRES_PID = Long.getLong("postgres.pid", 0);
 
     static final ConcurrentHashMap<String, Integer> deliveries = new ConcurrentHashMap<>();
     static final AtomicLong arrivals = new AtomicLong();
@@ -130,10 +138,12 @@ public class PipelineBench {
         latencyCount.set(0);
         acceptLatencies = new long[paced];
         accepts.set(0);
+        long[] cpu0 = cpuTicks();
         long pacedStart = System.nanoTime();
         run(http, key, type, "l", paced, 1, 1_000, true);
         double sentRate = paced / ((System.nanoTime() - pacedStart) / 1e9);
         awaitArrivals(paced, 120);
+        long[] cpu1 = cpuTicks();
         System.out.printf("latency at 1,000 events/s (%,d events, one per POST): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 paced, pct(0.50), pct(0.99), pct(1.0));
         // with 16 POSTs in flight, a service slower than 16 ms per POST cannot be sent 1,000/s: then this is less
@@ -142,6 +152,7 @@ public class PipelineBench {
         Arrays.sort(acceptSorted);
         System.out.printf("  of which POST to 202 (the event durable): p50 %.1f ms, p99 %.1f ms%n",
                 acceptSorted[acceptSorted.length / 2] / 1e6, acceptSorted[(int) Math.ceil(0.99 * acceptSorted.length) - 1] / 1e6);
+        printCpu(cpu0, cpu1, paced);
         System.out.println("RESULT_P99 " + pct(0.99));
         send(http, HttpMethod.DELETE, "/api/event-triggers/" + triggerId, key, null).get();
         System.exit(0);
@@ -150,11 +161,13 @@ public class PipelineBench {
     static void throughput(HttpClient http, String key, String type, String jdbc, long triggerId, int events, int batch) throws Exception {
         latencies = new long[events];
         latencyCount.set(0);
+        long[] cpu0 = cpuTicks();
         long t0 = System.nanoTime();
         run(http, key, type, "t", events, batch, 0, true);
         long sentAt = System.nanoTime();
         awaitArrivals(events, 120);
         long t1 = System.nanoTime();
+        long[] cpu1 = cpuTicks();
         long completed = awaitCompleted(jdbc, triggerId, WARMUP + events, 120) - WARMUP;
         double seconds = (t1 - t0) / 1e9;
         long duplicates = deliveries.values().stream().filter(n -> n > 1).count();
@@ -164,6 +177,7 @@ public class PipelineBench {
         System.out.printf("  sink arrivals %d, completed executions %d, events sent %d, duplicate deliveries %d, lost %d%n",
                 arrivals.get(), completed, events, duplicates, events - arrivals.get());
         System.out.printf("  delivery latency under full load: p50 %.1f ms, p99 %.1f ms%n", pct(0.50), pct(0.99));
+        printCpu(cpu0, cpu1, events);
         System.out.println("RESULT_RATE " + (long) (events / seconds));
 
     }
@@ -260,6 +274,41 @@ public class PipelineBench {
                 TimeUnit.MILLISECONDS.sleep(250);
             }
         }
+    }
+
+    /**
+     * CPU time so far (user + system, clock ticks) of the service, of its PostgreSQL (the postmaster with its
+     * children that exited, and the live backends) and of this harness; empty without both pids.
+     */
+    static long[] cpuTicks() {
+        if (SERVICE_PID == 0 || POSTGRES_PID == 0) {
+            return new long[0];
+        }
+        long backends = ProcessHandle.of(POSTGRES_PID).map(ProcessHandle::descendants).orElse(Stream.empty())
+                .mapToLong(p -> ticks(p.pid(), false)).sum();
+        return new long[] {ticks(SERVICE_PID, false), ticks(POSTGRES_PID, true) + backends, ticks(ProcessHandle.current().pid(), false)};
+    }
+
+    /** utime + stime (fields 14 and 15 of /proc/pid/stat), with cutime + cstime (16, 17: its children that exited) when asked */
+    static long ticks(long pid, boolean withExitedChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return withExitedChildren ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    /** CPU µs per event between two {@link #cpuTicks()} readings (Linux: 100 ticks a second). */
+    static void printCpu(long[] before, long[] after, int events) {
+        if (before.length == 0) {
+            return;
+        }
+        double us = 1e6 / 100 / events;
+        System.out.printf("  CPU per event: service %.0f µs, PostgreSQL %.0f µs, harness %.0f µs%n",
+                (after[0] - before[0]) * us, (after[1] - before[1]) * us, (after[2] - before[2]) * us);
     }
 
     static double pct(double p) {

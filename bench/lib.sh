@@ -59,6 +59,6 @@ heap_after_gc() {
 }
 
 harness() { # events batch: PipelineBench against the service (BENCH_HARNESS_OPTS: -Dwarmup=N, -Dlatency=false, -Drate=N -Dseconds=N)
-  java ${BENCH_HARNESS_OPTS:-} -cp "$(cat target/bench-classpath.txt)" bench/PipelineBench.java "http://localhost:$PORT" "$KEY" \
+  java -Dservice.pid=$SERVICE -Dpostgres.pid="$(head -1 "$OUT/data/pgdata/postmaster.pid" 2>/dev/null)" ${BENCH_HARNESS_OPTS:-} -cp "$(cat target/bench-classpath.txt)" bench/PipelineBench.java "http://localhost:$PORT" "$KEY" \
     "jdbc:postgresql://localhost:$PGPORT/postgres?user=postgres" "$@"
 }

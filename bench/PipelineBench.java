@@ -61,7 +61,16 @@ public class PipelineBench {
     static volatile long[] acceptLatencies = new long[0];
     static final AtomicLong accepts = new AtomicLong();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            measure(args);
+        } catch (Throwable t) { // the Vert.x threads would keep the JVM (and the script waiting for it) alive
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    static void measure(String[] args) throws Exception {
         URI base = URI.create(args[0]);
         String key = args[1];
         String jdbc = args[2];

@@ -72,6 +72,12 @@ public class ExecutionStore implements DueExecutions {
                  left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
             .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), ExecutionStatus.RUNNING.sqlLiteral(), EventStore.columns("e"));
 
+    /** Whether {@link #CLAIM} would find anything: the same two selections, one row each at most. */
+    static final String ANY_CLAIMABLE = """
+            select exists(select 1 from trigger_executions where status in (%s) and next_attempt_at <= now())
+                or exists(select 1 from trigger_executions where status = %s and lease_until < now()) as claimable"""
+            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), ExecutionStatus.RUNNING.sqlLiteral());
+
     static final String COUNT_DUE = "select count(*) as n from trigger_executions where status in (%s) and next_attempt_at <= now()"
             .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE));
 
@@ -385,6 +391,11 @@ public class ExecutionStore implements DueExecutions {
     @Override
     public Uni<Long> countDue() {
         return pool.query(COUNT_DUE).execute().map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** Whether a claim would find anything now (due executions, or running ones whose claim expired). */
+    public Uni<Boolean> anyClaimable() {
+        return pool.preparedQuery(ANY_CLAIMABLE).execute().map(rows -> rows.iterator().next().getBoolean("claimable"));
     }
 
     /** Extends the leases of executions {@code owner} still holds (the heartbeat: they stay running); returns how many. */

@@ -19,13 +19,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs executions: claims due ones in batches, as far as this replica's {@link RunnerRoom} goes, and
- * runs each one ({@link ExecutionRun}) while the {@link ClaimHeartbeat} keeps its claim. At most
+ * Runs executions: claims due ones in batches, as far as this replica's {@link RunnerRoom} goes (when
+ * it is full, in turn with intake's waiting requests), and runs each one ({@link ExecutionRun}) while
+ * the {@link ClaimHeartbeat} keeps its claim. At most
  * {@code triggerfish.runner.concurrency} executions run at once on this replica.
  */
 @ApplicationScoped
 public class Runner {
     private static final Logger LOG = Logger.getLogger(Runner.class);
+    /** How long a claim waits for its turn in a busy room before it takes what is free (maybe nothing; the next wake-up tries again). */
+    private static final Duration CLAIM_WAIT = Duration.ofSeconds(1);
 
     private final ExecutionStore executions;
     private final RecordStore records;
@@ -128,20 +131,42 @@ public class Runner {
     }
 
     private Uni<Integer> claimBatch() {
-        int free = room.free();
-        int used = room.inUse();
-        // claim in batches: wait for a quarter of the slots to free up, unless idle
-        if (free <= 0 || (used > 0 && free < Math.min(config.batchSize(), Math.max(1, config.concurrency() / 4)))) {
+        if (!work.mayWait()) {
+            return Uni.createFrom().item(0); // nothing signalled since the last claim came back short
+        }
+        // claim in batches: while busy, a quarter of the slots at a time, in turn with intake's waiting requests
+        int least = Math.min(config.batchSize(), Math.max(1, config.concurrency() / 4));
+        if (!room.isShort(least) || work.more()) {
+            return room.awaitClaimRoom(config.batchSize(), least, CLAIM_WAIT).flatMap(this::claimInto);
+        }
+        // a turn holds back the requests behind it: taken only when there is something to claim (not for each poll)
+        work.claiming(); // a wake-up from here on is claimed for again
+        return executions.anyClaimable()
+                .onFailure().invoke(work::failed)
+                .flatMap(claimable -> claimable ? room.awaitClaimRoom(config.batchSize(), least, CLAIM_WAIT) : Uni.createFrom().item(0))
+                .flatMap(this::claimInto);
+    }
+
+    /** Claims up to {@code slots} executions and runs them in those slots (reserved); gives back the ones not used. */
+    private Uni<Integer> claimInto(int slots) {
+        if (slots == 0) {
             return Uni.createFrom().item(0);
         }
-        int wanted = Math.min(free, config.batchSize());
         work.claiming();
         return catalog.ensureLoaded()
-                .flatMap(ignored -> executions.claim(owner, wanted, config.lease()))
-                .invoke(claimed -> work.claimed(claimed.size(), wanted))
-                .onFailure().invoke(work::failed)
+                .flatMap(ignored -> executions.claim(owner, slots, config.lease()))
+                .invoke(claimed -> work.claimed(claimed.size(), slots))
+                .onFailure().invoke(() -> {
+                    work.failed();
+                    room.release(slots);
+                })
+                .invoke(claimed -> {
+                    if (claimed.size() < slots) {
+                        room.release(slots - claimed.size());
+                    }
+                })
                 .flatMap(this::withRecords)
-                .invoke(claimed -> claimed.forEach(this::takeSlotAndRun))
+                .invoke(claimed -> claimed.forEach(this::runInSlot))
                 .map(List::size);
     }
 
@@ -165,11 +190,6 @@ public class Runner {
 
     private static boolean readsStore(ClaimedExecution execution) {
         return execution.entityId() != null && !execution.fresh();
-    }
-
-    private void takeSlotAndRun(ClaimedExecution execution) {
-        room.take();
-        runInSlot(execution);
     }
 
     private void runInSlot(ClaimedExecution execution) {

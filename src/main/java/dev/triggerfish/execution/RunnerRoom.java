@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The runner's execution slots on this replica ({@code triggerfish.runner.concurrency}): the runner
- * takes one per execution it claims, and intake reserves slots before it stores events, so that it
- * paces itself to the runner and what it accepts starts at once instead of queueing twice. Waiting
- * requests are served first come, first served.
+ * reserves slots before it claims, and intake before it stores events, so that intake paces itself
+ * to the runner and what it accepts starts at once instead of queueing twice. Waiting
+ * requests, and a claim waiting for room ({@link #awaitClaimRoom}), are served first come, first served.
  */
 @ApplicationScoped
 public class RunnerRoom {
@@ -48,17 +48,15 @@ public class RunnerRoom {
         this.onFreed = listener;
     }
 
-    /** The slots free now. */
-    int free() {
-        return capacity - inUse.get();
-    }
-
     int inUse() {
         return inUse.get();
     }
 
     /** Reserves up to {@code wanted} slots, as many as are free; returns how many were granted. */
     public int reserve(int wanted) {
+        if (closed) {
+            return 0;
+        }
         while (true) {
             int used = inUse.get();
             int granted = Math.max(0, Math.min(wanted, capacity - used));
@@ -66,11 +64,6 @@ public class RunnerRoom {
                 return granted;
             }
         }
-    }
-
-    /** Takes a slot for an execution the runner claimed itself (it claims no more than {@link #free} said). */
-    void take() {
-        inUse.incrementAndGet();
     }
 
     /** Gives back slots: reserved ones that were not used, or the slot of an execution that ended. */
@@ -115,9 +108,41 @@ public class RunnerRoom {
                 .onCancellation().invoke(() -> leave(waiting.get()));
     }
 
-    /** No new waits after this; {@link #awaitDrained} then waits for the slots in use to be given back. */
+    /** Whether a claim needing {@code least} slots would wait for its turn ({@link #awaitClaimRoom}). */
+    boolean isShort(int least) {
+        int used = inUse.get();
+        return used > 0 && capacity - used < least;
+    }
+
+    /**
+     * Room for a claim of up to {@code batch} executions: at once when nothing runs or at least
+     * {@code least} slots are free (as many as are free then, up to {@code batch}); else the claim waits
+     * its turn for {@code least} slots with the waiting intake requests, up to {@code max} (then it takes
+     * what is free, maybe nothing). Without a turn, a busy intake took every slot freed, and due work in
+     * the database (retries, delays, schedules, what intake could not run here) waited until intake eased.
+     */
+    Uni<Integer> awaitClaimRoom(int batch, int least, Duration max) {
+        if (!isShort(least)) {
+            int granted = reserve(batch);
+            if (granted > 0 || closed) {
+                return Uni.createFrom().item(granted);
+            }
+        }
+        return awaitRoom(least, max);
+    }
+
+    /**
+     * No new waits after this, and those waiting get nothing (their work waits as pending, for any
+     * replica); {@link #awaitDrained} then waits for the slots in use to be given back.
+     */
     void close() {
         closed = true;
+        Waiter waiter;
+        while ((waiter = waiters.poll()) != null) {
+            if (waiter.settle()) {
+                waiter.grant(0);
+            }
+        }
         if (inUse.get() == 0) {
             drained.complete(null);
         }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WorkSignal {
     private final AtomicBoolean mayWait = new AtomicBoolean(true);
+    /** The last claim took all it asked for: more is waiting (not merely may be). */
+    private volatile boolean more;
 
     /** Work may have been created. */
     void signal() {
@@ -22,14 +24,21 @@ final class WorkSignal {
         return mayWait.get();
     }
 
+    /** Whether the last claim came back full, so that the next one surely finds work (a wake-up alone does not say so). */
+    boolean more() {
+        return more;
+    }
+
     /** A claim starts. A wake-up while it runs signals again, so nothing created meanwhile is missed. */
     void claiming() {
+        more = false;
         mayWait.set(false);
     }
 
     /** The claim took {@code taken} of the {@code wanted} it asked for. */
     void claimed(int taken, int wanted) {
         if (taken >= wanted) {
+            more = true;
             mayWait.set(true);
         }
     }

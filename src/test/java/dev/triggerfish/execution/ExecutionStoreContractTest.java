@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The storage contract of {@link ExecutionStore} between replicas, one test per operation: while
  * replica B holds the claim on an execution, replica A's checkpoint, finish, heartbeat and release
  * change no row and say so; a claim that has not expired is not taken; one that has is, and its former
- * holder then loses in turn; two replicas claiming at once never get the same execution.
+ * holder then loses in turn; two replicas claiming at once never get the same execution; the probe of
+ * whether a claim would find anything agrees with the claim.
  */
 class ExecutionStoreContractTest {
     static final Duration LEASE = Duration.ofSeconds(30);
@@ -113,6 +114,21 @@ class ExecutionStoreContractTest {
         assertEquals(0, await(store.release(B)));
         assertEquals(taken, snapshot(id));
         assertTrue(await(store.finish(A, id, ExecutionStatus.COMPLETED, null)));
+    }
+
+    @Test
+    void aClaimableProbeSeesWhatAClaimWouldTake() {
+        assertFalse(await(store.anyClaimable()), "B holds the only execution, within its lease");
+        db.sql("update trigger_executions set lease_until = now() - interval '1 second' where id = $1", id);
+        assertTrue(await(store.anyClaimable()), "B's claim expired");
+        assertEquals(List.of(id), claim(A));
+        assertFalse(await(store.anyClaimable()));
+        long later = insertPending(1).get(0);
+        db.sql("update trigger_executions set next_attempt_at = now() + interval '1 hour' where id = $1", later);
+        assertFalse(await(store.anyClaimable()), "due in an hour: not yet");
+        db.sql("update trigger_executions set next_attempt_at = now() - interval '1 second' where id = $1", later);
+        assertTrue(await(store.anyClaimable()));
+        assertEquals(List.of(later), claim(A));
     }
 
     @Test

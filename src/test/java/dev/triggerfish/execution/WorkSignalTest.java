@@ -26,6 +26,20 @@ class WorkSignalTest {
         work.claiming();
         work.claimed(10, 10);
         assertTrue(work.mayWait());
+        assertTrue(work.more(), "a full claim says more is waiting: the next needs no probe");
+    }
+
+    @Test
+    void onlyAFullClaimSaysMoreIsSurelyWaiting() {
+        WorkSignal work = new WorkSignal();
+        work.signal();
+        assertFalse(work.more(), "a wake-up says work may be waiting, not that it is");
+        work.claiming();
+        work.claimed(10, 10);
+        work.claiming();
+        assertFalse(work.more(), "the claim that follows a full one finds out afresh");
+        work.claimed(3, 10);
+        assertFalse(work.more());
     }
 
     @Test

@@ -1,13 +1,17 @@
 package dev.triggerfish.event;
 
+import dev.triggerfish.support.MeasurePacing;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+
 /**
  * Overload protection at intake: the backlog (new events, and executions due but not started as the
- * runner claims them, counted by {@link DueExecutions}; cluster-wide) is measured every second; past
+ * runner claims them, counted by {@link DueExecutions}; cluster-wide) is measured every second, less
+ * often when counting it takes long (a large backlog: see {@link MeasurePacing}); past
  * {@code triggerfish.intake.max-backlog}, new events are refused with 503 and {@code Retry-After}
  * instead of piling up until memory or disk runs out.
  */
@@ -23,6 +27,11 @@ public class IntakeGate {
     private volatile long backlog;
     private volatile long waitingEvents;
     private volatile long dueExecutions;
+    /**
+     * At each tick (every second) while the counts are quick; a count taking more than 50 ms (a large
+     * backlog) runs at most 5 % of the time. The half-second minimum leaves room for a tick's jitter.
+     */
+    private final MeasurePacing pacing = new MeasurePacing(Duration.ofMillis(500).toNanos(), 20, System.nanoTime());
 
     public IntakeGate(Pool pool, DueExecutions due, IntakeConfig config) {
         this.pool = pool;
@@ -33,6 +42,10 @@ public class IntakeGate {
 
     @Scheduled(every = "1s", delayed = "1s")
     Uni<Void> measure() {
+        long startedAt = System.nanoTime();
+        if (!pacing.start(startedAt)) {
+            return Uni.createFrom().voidItem();
+        }
         Uni<Long> events = pool.query(NEW_EVENTS).execute().map(rows -> rows.iterator().next().getLong("n"));
         return Uni.combine().all().unis(events, due.countDue())
                 .with((newEvents, dueNow) -> {
@@ -40,11 +53,18 @@ public class IntakeGate {
                     dueExecutions = dueNow;
                     return newEvents + dueNow;
                 })
-                .invoke(n -> backlog = n)
+                .invoke(n -> {
+                    backlog = n;
+                    pacing.measured(startedAt, System.nanoTime());
+                })
                 .replaceWithVoid()
                 // the database is away (intake answers 503 meanwhile): keep the last figure, measure again next second
-                .onFailure().invoke(e -> LOG.debugf("backlog not measured: %s", e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().invoke(e -> {
+                    pacing.failed();
+                    LOG.debugf("backlog not measured: %s", e.getMessage());
+                })
+                .onFailure().recoverWithNull()
+                .onCancellation().invoke(pacing::failed);
     }
 
     /** Whether new events must wait: the backlog passed its bound. */

@@ -29,9 +29,11 @@ public class IntakeGate {
     private volatile long dueExecutions;
     /**
      * At each tick (every second) while the counts are quick; a count taking more than 50 ms (a large
-     * backlog) runs at most 5 % of the time. The half-second minimum leaves room for a tick's jitter.
+     * backlog) runs at most 5 % of the time, and at least every 5 s. The half-second minimum leaves room
+     * for a tick's jitter.
      */
-    private final MeasurePacing pacing = new MeasurePacing(Duration.ofMillis(500).toNanos(), 20, System.nanoTime());
+    private final MeasurePacing pacing = new MeasurePacing(Duration.ofMillis(500).toNanos(), Duration.ofSeconds(5).toNanos(), 20,
+            System.nanoTime());
 
     public IntakeGate(Pool pool, DueExecutions due, IntakeConfig config) {
         this.pool = pool;

@@ -41,17 +41,21 @@ public class ExecutionStore implements DueExecutions {
             + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at,"
             + " workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step, debug::text as debug";
 
-    /** The claim: statuses of the two selections as constants (partial indexes), the status written bound ($4). */
+    /** What a claim takes: due work, and running work whose claim expired; statuses as constants (they match the partial indexes). */
+    private static final String DUE_NOW = "status in (%s) and next_attempt_at <= now()".formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE));
+    private static final String EXPIRED = "status = %s and lease_until < now()".formatted(ExecutionStatus.RUNNING.sqlLiteral());
+
+    /** The claim: the two selections, the status written bound ($4). */
     static final String CLAIM = """
             with due as (
                 select id from trigger_executions
-                where status in (%s) and next_attempt_at <= now()
+                where %s
                 order by next_attempt_at
                 for update skip locked
                 limit $2),
             expired as (
                 select id from trigger_executions
-                where status = %s and lease_until < now()
+                where %s
                 for update skip locked
                 limit $2),
             claimed as (
@@ -70,16 +74,14 @@ public class ExecutionStore implements DueExecutions {
                                else e.created_at > now() - interval '2 seconds' end), false) as fresh
             from claimed c left join events e on e.id = c.event_id
                  left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
-            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), ExecutionStatus.RUNNING.sqlLiteral(), EventStore.columns("e"));
+            .formatted(DUE_NOW, EXPIRED, EventStore.columns("e"));
 
     /** Whether {@link #CLAIM} would find anything: the same two selections, one row each at most. */
     static final String ANY_CLAIMABLE = """
-            select exists(select 1 from trigger_executions where status in (%s) and next_attempt_at <= now())
-                or exists(select 1 from trigger_executions where status = %s and lease_until < now()) as claimable"""
-            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), ExecutionStatus.RUNNING.sqlLiteral());
+            select exists(select 1 from trigger_executions where %s)
+                or exists(select 1 from trigger_executions where %s) as claimable""".formatted(DUE_NOW, EXPIRED);
 
-    static final String COUNT_DUE = "select count(*) as n from trigger_executions where status in (%s) and next_attempt_at <= now()"
-            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE));
+    static final String COUNT_DUE = "select count(*) as n from trigger_executions where " + DUE_NOW;
 
     /** What a replay starts again, each of which may become retrying (checked once, here). */
     private static final String[] REPLAYED_FROM = replayedFrom();

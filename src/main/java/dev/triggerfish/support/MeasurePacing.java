@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Paces a measurement whose cost grows with what it measures (a count over a backlog): one at a time,
  * at most once per interval, and so that it takes no more than one part in {@code costFactor} of the
  * time, but never further apart than {@code maxIntervalNanos} (what it measures must not go unseen for
- * long). The first measurement's time is not taken as its cost (cold connections and plans). A count of a large backlog, run every
- * second on every replica, would otherwise spend the database's time exactly when it has the least to
- * spare. Times are {@link System#nanoTime()} values, passed in.
+ * long). The first measurement's time is not taken as its cost (cold connections and plans). A count
+ * of a large backlog, run every second on every replica, would otherwise spend the database's time
+ * exactly when it has the least to spare. Times are {@link System#nanoTime()} values, passed in.
  */
 public final class MeasurePacing {
     private final long intervalNanos;
@@ -31,7 +31,10 @@ public final class MeasurePacing {
         return now - nextAt >= 0 && running.compareAndSet(false, true);
     }
 
-    /** The measurement ran from {@code startedAt} to {@code endedAt}: the next is due an interval later, or later still (up to the maximum) when it was slow. */
+    /**
+     * The measurement ran from {@code startedAt} to {@code endedAt}: the next is due an interval later,
+     * or later still (up to the maximum) when it was slow.
+     */
     public void measured(long startedAt, long endedAt) {
         // the first ran on cold connections and plans: its time says nothing about the cost
         long cost = first ? 0 : (endedAt - startedAt) * costFactor;

@@ -66,6 +66,28 @@ public final class StoreDatabase {
         sql("truncate trigger_executions, execution_steps, events, status_changes");
     }
 
+    /**
+     * Where the execution queue (V20) and the history disagree: an execution due or running without its
+     * queue row (or with another due time), or a queue row of an execution that is neither. Empty when the
+     * queue's triggers kept up with every statement.
+     */
+    public java.util.List<String> queueMismatches() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        sql("""
+                with expected as (
+                    -- a running execution without a lease (written by hand) is queued as expired at the time it was written
+                    select e.id, case when e.status = 'running' then coalesce(e.lease_until, q.due_at) else e.next_attempt_at end as due_at,
+                           e.status = 'running' as running
+                    from trigger_executions e left join execution_queue q on q.execution_id = e.id
+                    where e.status in ('pending', 'scheduled', 'retrying', 'running')),
+                actual as (select execution_id as id, due_at, running from execution_queue)
+                select 'missing ' || id as mismatch from (select * from expected except select * from actual) m
+                union all
+                select 'extra ' || id from (select * from actual except select * from expected) x""")
+                .forEach(row -> out.add(row.getString("mismatch")));
+        return out;
+    }
+
     /** The (from, to) statuses written into {@code table} since {@link #clear}, in order; from is null for an insert. */
     public java.util.List<java.util.List<String>> statusChanges(String table) {
         java.util.List<java.util.List<String>> out = new java.util.ArrayList<>();

@@ -35,16 +35,14 @@ public class AlertStore {
             order by t.id""";
 
     /**
-     * Seconds the oldest waiting work has waited: a due execution (through the partial index
-     * trigger_executions_due, whose predicate the statuses must match as constants) or a new event
-     * (events_new, in id order).
+     * Seconds the oldest waiting work has waited: a due execution (the queue's index execution_queue_due,
+     * V20) or a new event (events_new, in id order).
      */
     private static final String BACKLOG_AGE = """
             select greatest(
-                (select extract(epoch from now() - min(next_attempt_at)) from trigger_executions
-                 where status in (%s) and next_attempt_at <= now()),
+                (select extract(epoch from now() - min(due_at)) from execution_queue where not running and due_at <= now()),
                 (select extract(epoch from now() - created_at) from events where status = %s order by id limit 1)) as seconds"""
-            .formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE), EventStatus.NEW.sqlLiteral());
+            .formatted(EventStatus.NEW.sqlLiteral());
 
     private static final String OPEN = """
             insert into alert_episodes (kind, subject, detail)

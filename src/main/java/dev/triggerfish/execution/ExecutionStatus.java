@@ -10,11 +10,11 @@ import java.util.Set;
 
 /**
  * The statuses of an execution and the transitions allowed between them, in one place. Every SQL
- * statement that writes or selects a status takes it from here: bound ({@link #wireName},
- * {@link #wireNames}), or rendered as a constant where a partial index must match ({@link #sqlList});
- * ExecutionStateMachineTest drives every store operation against the table and checks that the
- * transitions the code performs are exactly {@link #canBecome}'s. The check constraint of V1 lists the
- * wire names; the rate-limit triggers of V8 name {@link #NOT_ADMITTED}.
+ * statement that writes or selects a status takes it from here, bound ({@link #wireName},
+ * {@link #wireNames}); ExecutionStateMachineTest drives every store operation against the table and
+ * checks that the transitions the code performs are exactly {@link #canBecome}'s. The check constraint of V1 lists the
+ * wire names; the rate-limit triggers of V8 name {@link #NOT_ADMITTED}, the queue's triggers of V20
+ * {@link #DUE} and {@link #RUNNING}.
  */
 public enum ExecutionStatus {
     PENDING, SCHEDULED, RUNNING, RETRYING, COMPLETED, FAILED, SKIPPED, RATE_LIMITED, CANCELLED;
@@ -75,22 +75,6 @@ public enum ExecutionStatus {
     /** Whether this status ends an execution ({@link #ENDED}). */
     public boolean ended() {
         return ENDED.contains(this);
-    }
-
-    /**
-     * {@code statuses} as SQL literals ({@code 'pending', 'scheduled', 'retrying'}), for the statements that
-     * select by status through a partial index of V1/V2 ({@code trigger_executions_due}, {@code _leases}):
-     * PostgreSQL matches an index predicate at planning time, so a bound status would lose the index in a
-     * generic plan ("a parameterized query clause does not work with a partial index", PostgreSQL manual,
-     * 11.8). Everywhere else statuses are bound.
-     */
-    public static String sqlList(Set<ExecutionStatus> statuses) {
-        return String.join(", ", statuses.stream().map(s -> "'" + s.wireName() + "'").toList());
-    }
-
-    /** As {@link #sqlList}, for one status. */
-    public String sqlLiteral() {
-        return "'" + wireName() + "'";
     }
 
     /** The wire names of {@code statuses}, to bind as {@code status = any($n)}. */

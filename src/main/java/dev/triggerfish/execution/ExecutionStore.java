@@ -41,29 +41,42 @@ public class ExecutionStore implements DueExecutions {
             + " next_attempt_at, current_step, rate_limited_window, error, created_at, started_at, completed_at,"
             + " workflow_id, parent_execution_id, parent_step, cadence_enrolment_id, cadence_step, debug::text as debug";
 
-    /** What a claim takes: due work, and running work whose claim expired; statuses as constants (they match the partial indexes). */
-    private static final String DUE_NOW = "status in (%s) and next_attempt_at <= now()".formatted(ExecutionStatus.sqlList(ExecutionStatus.DUE));
-    private static final String EXPIRED = "status = %s and lease_until < now()".formatted(ExecutionStatus.RUNNING.sqlLiteral());
+    /**
+     * What a claim takes, from the queue (V20): due work, and running work whose claim expired. The
+     * queue's partial indexes read {@code running} as a constant; the history row is checked again, under
+     * its own lock (due: statuses $5; expired: running, $4, as V20's triggers queue it: a lease that is
+     * missing counts as expired).
+     */
+    private static final String QUEUED_DUE = "from execution_queue where not running and due_at <= now()";
+    private static final String QUEUED_EXPIRED = "from execution_queue where running and due_at < now()";
 
-    /** The claim: the two selections, the status written bound ($4). */
+    /**
+     * The claim: the two selections, the status written bound ($4). Queue rows are locked first and
+     * skipped when another claim holds them; history rows are locked skipping too, so a claim never waits
+     * (a finish locks the history row, then its queue row: a claim that waited for that history row while
+     * holding the queue row would deadlock with it).
+     */
     static final String CLAIM = """
             with due as (
-                select id from trigger_executions
-                where %s
-                order by next_attempt_at
+                select execution_id as id %s
+                order by due_at
                 for update skip locked
                 limit $2),
             expired as (
-                select id from trigger_executions
-                where %s
+                select execution_id as id %s
                 for update skip locked
                 limit $2),
+            held as (
+                -- = any(array(...)): found by primary key whatever the planner guesses for the limit
+                select id from trigger_executions
+                where id = any(array(select id from due union all select id from expired))
+                  and ((status = any($5) and next_attempt_at <= now()) or (status = $4 and (lease_until is null or lease_until < now())))
+                for update skip locked),
             claimed as (
                 update trigger_executions set status = $4, claimed_by = $1,
                        lease_until = now() + make_interval(secs => $3),
                        started_at = coalesce(started_at, now()), attempt = attempt + 1
-                -- = any(array(...)): found by primary key whatever the planner guesses for the limit
-                where id = any(array(select id from due union all select id from expired))
+                where id = any(array(select id from held))
                 returning id as execution_id, trigger_id, trigger_version, event_id, entity_type as execution_entity_type,
                           entity_id as execution_entity_id, current_step, attempt, flow::text as flow)
             select c.*, %s,
@@ -74,14 +87,14 @@ public class ExecutionStore implements DueExecutions {
                                else e.created_at > now() - interval '2 seconds' end), false) as fresh
             from claimed c left join events e on e.id = c.event_id
                  left join crm_records r on r.type = c.execution_entity_type and r.id = c.execution_entity_id"""
-            .formatted(DUE_NOW, EXPIRED, EventStore.columns("e"));
+            .formatted(QUEUED_DUE, QUEUED_EXPIRED, EventStore.columns("e"));
 
     /** Whether {@link #CLAIM} would find anything: the same two selections, one row each at most. */
-    static final String ANY_CLAIMABLE = """
-            select exists(select 1 from trigger_executions where %s)
-                or exists(select 1 from trigger_executions where %s) as claimable""".formatted(DUE_NOW, EXPIRED);
+    static final String ANY_CLAIMABLE = "select exists(select 1 %s) or exists(select 1 %s) as claimable".formatted(QUEUED_DUE, QUEUED_EXPIRED);
 
-    static final String COUNT_DUE = "select count(*) as n from trigger_executions where " + DUE_NOW;
+    static final String COUNT_DUE = "select count(*) as n " + QUEUED_DUE;
+
+    private static final String[] DUE = ExecutionStatus.wireNames(ExecutionStatus.DUE);
 
     /** What a replay starts again, each of which may become retrying (checked once, here). */
     private static final String[] REPLAYED_FROM = replayedFrom();
@@ -242,12 +255,12 @@ public class ExecutionStore implements DueExecutions {
      * still at the event's version and not written again since (or gone); of any other event, while
      * it is younger than two seconds by the database's own {@code now()}.
      *
-     * <p>Due ({@link ExecutionStatus#DUE}) or running becomes running. The two selections name their
-     * statuses as constants, to match the partial indexes they read ({@link ExecutionStatus#sqlList}).
+     * <p>Due ({@link ExecutionStatus#DUE}) or running becomes running. The two selections read the queue
+     * (V20) through its partial indexes.
      */
     public Uni<List<ClaimedExecution>> claim(String owner, int limit, Duration lease) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0, ExecutionStatus.RUNNING.wireName()))
+                .execute(Tuple.of(owner, limit, lease.toMillis() / 1000.0, ExecutionStatus.RUNNING.wireName(), DUE))
                 .map(rows -> {
                     List<ClaimedExecution> claimed = new ArrayList<>();
                     rows.forEach(r -> claimed.add(new ClaimedExecution(r.getLong("execution_id"), r.getLong("trigger_id"),
@@ -386,10 +399,7 @@ public class ExecutionStore implements DueExecutions {
                 });
     }
 
-    /**
-     * How many executions are due and not claimed ({@link ExecutionStatus#DUE}, as {@link #claim} takes
-     * them), through their partial index, whose predicate the statuses must match as constants.
-     */
+    /** How many executions are due and not claimed ({@link ExecutionStatus#DUE}, as {@link #claim} takes them), from the queue. */
     @Override
     public Uni<Long> countDue() {
         return pool.query(COUNT_DUE).execute().map(rows -> rows.iterator().next().getLong("n"));
@@ -413,15 +423,16 @@ public class ExecutionStore implements DueExecutions {
      * Gives back every execution {@code owner} holds, due now (at shutdown: another replica, or this
      * one restarted, continues at the checkpointed step). The interrupted attempt does not count.
      * Running becomes pending before its first step, else retrying; the running rows are found through
-     * their partial index ({@code trigger_executions_leases}), so that status is a constant.
+     * the queue (V20: its leases index).
      */
     public Uni<Integer> release(String owner) {
         return pool.preparedQuery("""
                         update trigger_executions set status = case when current_step = 0 then $2 else $3 end,
                                claimed_by = null, lease_until = null, next_attempt_at = now(), attempt = greatest(attempt - 1, 0)
-                        where claimed_by = $1 and status = %s""".formatted(ExecutionStatus.RUNNING.sqlLiteral()))
+                        where id = any(array(select execution_id from execution_queue where running)) and claimed_by = $1 and status = $4""")
                 .execute(Tuple.of(owner, ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, ExecutionStatus.PENDING).wireName(),
-                        ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, ExecutionStatus.RETRYING).wireName()))
+                        ExecutionStatus.checkTransition(ExecutionStatus.RUNNING, ExecutionStatus.RETRYING).wireName(),
+                        ExecutionStatus.RUNNING.wireName()))
                 .map(rows -> rows.rowCount());
     }
 

@@ -2,7 +2,6 @@ package dev.triggerfish.insight;
 
 import dev.triggerfish.event.EventStatus;
 import dev.triggerfish.event.IntakeGate;
-import dev.triggerfish.execution.ExecutionStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -15,16 +14,16 @@ import jakarta.enterprise.context.ApplicationScoped;
  * The backlog as gauges, cluster-wide (every replica reports the same figures): its size as intake
  * measures it each second ({@link IntakeGate}), and its lag, the age of the oldest event waiting to be
  * matched and of the oldest execution due and not started (0 when there is none). Both ages are one
- * index lookup each ({@code events_new}, {@code trigger_executions_due}).
+ * index lookup each ({@code events_new}, {@code execution_queue_due}).
  */
 @ApplicationScoped
 public class BacklogGauges {
     static final String AGES = """
             select coalesce(extract(epoch from now() - (select created_at from events where status = %s order by id limit 1)), 0)
                        as event_age,
-                   coalesce(extract(epoch from now() - (select min(next_attempt_at) from trigger_executions
-                                                        where status in (%s) and next_attempt_at <= now())), 0) as execution_age"""
-            .formatted(EventStatus.NEW.sqlLiteral(), ExecutionStatus.sqlList(ExecutionStatus.DUE));
+                   coalesce(extract(epoch from now() - (select min(due_at) from execution_queue
+                                                        where not running and due_at <= now())), 0) as execution_age"""
+            .formatted(EventStatus.NEW.sqlLiteral());
 
     private final Pool pool;
     private volatile double oldestEventSeconds;

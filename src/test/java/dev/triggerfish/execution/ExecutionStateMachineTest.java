@@ -4,6 +4,7 @@ import dev.triggerfish.StoreDatabase;
 import dev.triggerfish.action.StepResult;
 import dev.triggerfish.template.Secrets;
 import io.vertx.mutiny.sqlclient.Row;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,12 @@ class ExecutionStateMachineTest {
     @BeforeEach
     void clear() {
         db.clear();
+    }
+
+    /** Whatever a test did, the queue (V20) holds exactly the executions due or running, at their due time or lease. */
+    @AfterEach
+    void theQueueFollowsTheHistory() {
+        assertEquals(List.of(), db.queueMismatches());
     }
 
     @Test
@@ -202,9 +209,12 @@ class ExecutionStateMachineTest {
     void theSchemaNamesTheStatusesTheEnumNames() {
         assertEquals(names(EnumSet.allOf(ExecutionStatus.class)), quoted(db.row(
                 "select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'trigger_executions_status_check'").getString("def")));
-        // the partial indexes the claim and the backlog read, whose predicates ExecutionStatus.sqlList matches
-        assertEquals(names(ExecutionStatus.DUE), quoted(indexDefinition("trigger_executions_due")));
-        assertEquals(names(EnumSet.of(ExecutionStatus.RUNNING)), quoted(indexDefinition("trigger_executions_leases")));
+        // the queue (V20) holds the due and the running executions, as its triggers decide by status
+        Set<String> queued = names(EnumSet.of(ExecutionStatus.RUNNING));
+        queued.addAll(names(ExecutionStatus.DUE));
+        for (String function : List.of("triggerfish_queue_new_executions", "triggerfish_queue_changed_executions")) {
+            assertEquals(queued, quoted(db.row("select prosrc from pg_proc where proname = $1", function).getString("prosrc")), function);
+        }
         // the rate-limit buckets of V8 leave out the statuses that take no place in a window
         for (String function : List.of("triggerfish_count_new_executions", "triggerfish_recount_execution")) {
             assertEquals(names(ExecutionStatus.NOT_ADMITTED), quoted(db.row(
@@ -216,15 +226,21 @@ class ExecutionStateMachineTest {
 
     @Test
     void dueAndExpiredWorkIsFoundThroughItsPartialIndexesEvenInAGenericPlan() {
-        // a long history the due work hides in: a bound status (= any($n)) would make a generic plan scan it all
+        // a long history, and a long queue the due work hides in: work scheduled for later, claims held for a while
         db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, completed_at)"
-                + " select $1, 1, g, $2, now() from generate_series(1, 200000) g", TRIGGER + 1, ExecutionStatus.COMPLETED.wireName());
+                + " select $1, 1, g, $2, now() from generate_series(1, 100000) g", TRIGGER + 1, ExecutionStatus.COMPLETED.wireName());
+        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, next_attempt_at)"
+                + " select $1, 1, g, $2, now() + interval '1 hour' from generate_series(100001, 150000) g", TRIGGER + 1, ExecutionStatus.SCHEDULED.wireName());
+        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, claimed_by, lease_until)"
+                + " select $1, 1, g, $2, 'replica-c', now() + interval '1 hour' from generate_series(150001, 200000) g", TRIGGER + 1,
+                ExecutionStatus.RUNNING.wireName());
         insert(ExecutionStatus.PENDING);
         db.sql("analyze trigger_executions");
-        String claim = db.genericPlan(ExecutionStore.CLAIM, "'replica-a', 100, 30.0, 'running'");
-        assertTrue(claim.contains("trigger_executions_due") && claim.contains("trigger_executions_leases"), claim);
+        db.sql("analyze execution_queue");
+        String claim = db.genericPlan(ExecutionStore.CLAIM, "'replica-a', 100, 30.0, 'running', '{pending,scheduled,retrying}'");
+        assertTrue(claim.contains("execution_queue_due") && claim.contains("execution_queue_leases"), claim);
         String due = db.genericPlan(ExecutionStore.COUNT_DUE, null);
-        assertTrue(due.contains("trigger_executions_due"), due);
+        assertTrue(due.contains("execution_queue_due"), due);
     }
 
     private String indexDefinition(String name) {

@@ -6,6 +6,7 @@ import dev.triggerfish.support.HotPathPool;
 import dev.triggerfish.support.ReplicaId;
 import dev.triggerfish.template.Secrets;
 import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,12 @@ class ExecutionStoreContractTest {
         id = insertPending(1).get(0);
         assertEquals(List.of(id), claim(B));
         before = snapshot(id);
+    }
+
+    /** A lost operation changes the queue (V20) no more than the history: it still holds what the history says. */
+    @AfterEach
+    void theQueueFollowsTheHistory() {
+        assertEquals(List.of(), db.queueMismatches());
     }
 
     @Test

@@ -206,6 +206,17 @@ class ExecutionStateMachineTest {
     }
 
     @Test
+    void executionsRemovedByHandLeaveNothingInTheQueue() {
+        long pending = insert(ExecutionStatus.PENDING);
+        insert(ExecutionStatus.SCHEDULED);
+        db.sql("delete from trigger_executions where id = $1", pending);
+        assertEquals(1L, db.row("select count(*) as n from execution_queue").getLong("n"));
+        assertEquals(List.of(), db.queueMismatches());
+        db.sql("truncate trigger_executions");
+        assertEquals(0L, db.row("select count(*) as n from execution_queue").getLong("n"));
+    }
+
+    @Test
     void theSchemaNamesTheStatusesTheEnumNames() {
         assertEquals(names(EnumSet.allOf(ExecutionStatus.class)), quoted(db.row(
                 "select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'trigger_executions_status_check'").getString("def")));

@@ -40,8 +40,11 @@ create trigger trigger_executions_queue_new after insert on trigger_executions
 create function triggerfish_queue_changed_executions() returns trigger
 language plpgsql as $$
 begin
-    delete from ${flyway:defaultSchema}.execution_queue q using changed_executions c
-    where q.execution_id = c.id and c.status not in ('pending', 'scheduled', 'retrying', 'running');
+    -- = any(array(...)): by primary key, whatever the planner guesses of the transition table (a join
+    -- walked the whole queue, dead rows included, on every finish)
+    delete from ${flyway:defaultSchema}.execution_queue
+    where execution_id = any(array(select id from changed_executions
+                                   where status not in ('pending', 'scheduled', 'retrying', 'running')));
     insert into ${flyway:defaultSchema}.execution_queue as q (execution_id, due_at, running)
     select id, case when status = 'running' then coalesce(lease_until, now()) else next_attempt_at end, status = 'running'
     from changed_executions
@@ -57,7 +60,7 @@ create trigger trigger_executions_queue_changed after update on trigger_executio
 create function triggerfish_queue_removed_executions() returns trigger
 language plpgsql as $$
 begin
-    delete from ${flyway:defaultSchema}.execution_queue q using removed_executions r where q.execution_id = r.id;
+    delete from ${flyway:defaultSchema}.execution_queue where execution_id = any(array(select id from removed_executions));
     return null;
 end
 $$;

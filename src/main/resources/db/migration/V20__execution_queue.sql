@@ -84,10 +84,15 @@ where status in ('pending', 'scheduled', 'retrying', 'running');
 
 drop index trigger_executions_due;
 drop index trigger_executions_leases;
--- ended executions by the time they ended (rollup, retention): a BRIN index, which PostgreSQL 16 and later
--- keep on a HOT update (a summarizing index); executions end roughly in the order they were written.
+-- Ended executions by the time they ended (the rollup's windows): a BRIN index, which PostgreSQL 16 and
+-- later keep on a HOT update (a summarizing index); executions end roughly in the order they were written.
+-- Retention finds old executions by the time they were created, which never changes: one ends after it
+-- was created, so whatever ended before the cutoff was created before it, and a btree gives them oldest
+-- first without sorting them all (a BRIN bitmap would: half a second for each batch of 1,000 out of a
+-- million old executions, against 8 ms).
 drop index trigger_executions_completed;
 create index trigger_executions_completed on trigger_executions using brin (completed_at) with (autosummarize = on);
+create index trigger_executions_created on trigger_executions (created_at);
 alter table trigger_executions set (fillfactor = 70);
 
 -- The queue is one of the engine's own tables: never captured (see V6, V7).

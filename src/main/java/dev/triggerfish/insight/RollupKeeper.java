@@ -13,7 +13,8 @@ import java.time.OffsetDateTime;
 
 /**
  * Keeps {@code execution_rollup} up to date, incrementally: the executions that ended since the
- * watermark (through the {@code completed_at} index), at most {@code rollup-step-days} of them per
+ * watermark (through the BRIN index on {@code completed_at}; the first rollup starts at the oldest
+ * ended execution's creation, through the index on {@code created_at}), at most {@code rollup-step-days} of them per
  * transaction, are added to their (trigger, day, status) row, and the watermark moves on in the same
  * transaction. One replica at a time: the others skip the locked watermark. Nothing on the pipeline's
  * path writes to the rollup. An execution counts once per ending: a replayed one that fails again or
@@ -67,7 +68,7 @@ public class RollupKeeper {
     private Uni<Boolean> step() {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                                 select case when rolled_up_to = '-infinity'
-                                            then coalesce((select min(completed_at) from trigger_executions where completed_at is not null)
+                                            then coalesce((select min(created_at) from trigger_executions where completed_at is not null)
                                                           - interval '1 microsecond', now() - make_interval(secs => $1))
                                             else rolled_up_to end as from_at,
                                        now() - make_interval(secs => $1) as settled

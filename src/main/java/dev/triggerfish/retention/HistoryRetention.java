@@ -12,8 +12,9 @@ import java.time.Duration;
 /**
  * Removes history past its age, one batch per statement (each statement is its own transaction, so it
  * holds the locks of one batch only). Executions go first, with their steps in the same statement (the
- * steps have no foreign key: V5), once they ended longer ago than the age (found through V16's index on
- * {@code completed_at}: an execution replayed and ended a moment ago stays, whenever it was created);
+ * steps have no foreign key: V5), once they ended longer ago than the age (an execution replayed and
+ * ended a moment ago stays, whenever it was created), found oldest first through V20's index on
+ * {@code created_at} (what ended before the cutoff was created before it);
  * an event goes once it is older than the age (V17's BRIN index on {@code created_at}: the candidates
  * are found without walking the table when there are none) and none of its executions is left, so no
  * execution ever points at an event that is gone. Rows the engine still works on are never candidates: executions
@@ -25,8 +26,9 @@ public class HistoryRetention {
     static final String EXECUTIONS = """
             with old as (
                 select id from trigger_executions
-                where completed_at < now() - make_interval(secs => $1) and status = any($2)
-                order by completed_at limit $3
+                where created_at < now() - make_interval(secs => $1) and completed_at < now() - make_interval(secs => $1)
+                  and status = any($2)
+                order by created_at limit $3
                 for update skip locked),
             steps as (delete from execution_steps where execution_id in (select id from old)),
             gone as (delete from trigger_executions where id in (select id from old) returning 1)

@@ -12,8 +12,8 @@
 -- executions, whoever writes them (the runner, intake, a replay, an operator's UPDATE): it never holds a row
 -- the history contradicts, and a statement that writes executions never has to know it is there. A finish
 -- deletes the execution's queue row; the history's own indexes (id, trigger and event, trigger and time,
--- the workflow and cadence keys) read nothing a finish changes, so it is HOT where the page has room
--- (fill factor 70 leaves it).
+-- time created, the workflow and cadence keys, and the BRIN index below) read nothing a finish changes,
+-- so it is HOT where the page has room (fill factor 70 leaves it).
 create table execution_queue (
     execution_id bigint      primary key,
     due_at       timestamptz not null,

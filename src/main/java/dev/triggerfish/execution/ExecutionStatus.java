@@ -12,9 +12,9 @@ import java.util.Set;
  * The statuses of an execution and the transitions allowed between them, in one place. Every SQL
  * statement that writes or selects a status takes it from here, bound ({@link #wireName},
  * {@link #wireNames}); ExecutionStateMachineTest drives every store operation against the table and
- * checks that the transitions the code performs are exactly {@link #canBecome}'s. The check constraint of V1 lists the
- * wire names; the rate-limit triggers of V8 name {@link #NOT_ADMITTED}, the queue's triggers of V20
- * {@link #DUE} and {@link #RUNNING}.
+ * checks that the transitions the code performs are exactly {@link #canBecome}'s. The check constraint
+ * of V1 lists the wire names; the rate-limit triggers of V8 name {@link #NOT_ADMITTED}, the queue's
+ * triggers of V20 {@link #DUE} and {@link #RUNNING}.
  */
 public enum ExecutionStatus {
     PENDING, SCHEDULED, RUNNING, RETRYING, COMPLETED, FAILED, SKIPPED, RATE_LIMITED, CANCELLED;

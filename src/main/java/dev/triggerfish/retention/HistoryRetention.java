@@ -30,18 +30,22 @@ public class HistoryRetention {
                   and status = any($2)
                 order by created_at limit $3
                 for update skip locked),
-            steps as (delete from execution_steps where execution_id in (select id from old)),
-            gone as (delete from trigger_executions where id in (select id from old) returning 1)
+            -- = any(array(...)): by primary key, whatever a generic plan guesses for the limit (a hash join
+            -- walked both tables: half a second a batch)
+            steps as (delete from execution_steps where execution_id = any(array(select id from old))),
+            gone as (delete from trigger_executions where id = any(array(select id from old)) returning 1)
             select count(*) as n from gone""";
 
     static final String EVENTS = """
             with old as (
                 select id from events e
                 where created_at < now() - make_interval(secs => $1) and status = any($2)
-                  and not exists (select 1 from trigger_executions x where x.event_id = e.id)
+                  -- offset 0: probed per candidate through trigger_executions_once, never as an anti join (a
+                  -- generic plan hashed every execution first: 0.9 s a batch of 1,000 with a million kept, 8 ms probed)
+                  and not exists (select 1 from trigger_executions x where x.event_id = e.id offset 0)
                 limit $3
                 for update skip locked),
-            gone as (delete from events where id in (select id from old) returning 1)
+            gone as (delete from events where id = any(array(select id from old)) returning 1)
             select count(*) as n from gone""";
 
     private static final String[] ENDED = ExecutionStatus.wireNames(ExecutionStatus.ENDED);

@@ -103,6 +103,26 @@ class HistoryRetentionTest {
     }
 
     /**
+     * A long history still waiting to go (retention turned on late): in the plan kept once the
+     * statement is prepared (generic: the batch size unknown), each batch is found and deleted by
+     * index, never by hashing a whole table first (half a second to a second a batch with a million kept).
+     */
+    @Test
+    void aBacklogIsRemovedBatchByBatchThroughIndexesEvenInAGenericPlan() {
+        db.sql("insert into events (id, kind, entity_type, entity_id, source, status, created_at)"
+                + " select g, 'updated', 'contact', g::text, 'records', 'dispatched', " + OLD + " from generate_series(1, 100000) g");
+        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at, completed_at)"
+                + " select 1, 1, g, 'completed', " + OLD + ", " + OLD + " from generate_series(1, 100000) g");
+        db.sql("insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key) select id, 0, 'webhook', 'completed', id || '-0' from trigger_executions");
+        db.sql("analyze events, trigger_executions, execution_steps");
+        String executions = db.genericPlan(HistoryRetention.EXECUTIONS, "2592000, '{completed}', 1000");
+        assertTrue(executions.contains("trigger_executions_created") && executions.contains("execution_steps_pkey")
+                && executions.contains("trigger_executions_pkey") && !executions.contains("Hash"), executions);
+        String events = db.genericPlan(HistoryRetention.EVENTS, "2592000, '{dispatched}', 1000");
+        assertTrue(events.contains("trigger_executions_once") && !events.contains("Anti Join") && !events.contains("Hash"), events);
+    }
+
+    /**
      * The plan of a sweep statement with a 30-day age, with the {@code off} scan kinds priced out (the few
      * rows of a test would be scanned whole anyway: this asks what the indexes offer).
      */

@@ -24,38 +24,30 @@ create index execution_queue_due on execution_queue (due_at) where not running;
 create index execution_queue_leases on execution_queue (due_at) where running;
 
 -- The statuses below are ExecutionStatus.DUE and RUNNING (ExecutionStateMachineTest compares them).
-create function triggerfish_queue_new_executions() returns trigger
-language plpgsql as $$
-begin
-    insert into ${flyway:defaultSchema}.execution_queue (execution_id, due_at, running)
-    select id, case when status = 'running' then coalesce(lease_until, now()) else next_attempt_at end, status = 'running'
-    from new_executions
-    where status in ('pending', 'scheduled', 'retrying', 'running');
-    return null;
-end
-$$;
-create trigger trigger_executions_queue_new after insert on trigger_executions
-    referencing new table as new_executions for each statement execute function triggerfish_queue_new_executions();
-
-create function triggerfish_queue_changed_executions() returns trigger
+-- One function for the executions an INSERT or an UPDATE wrote (PostgreSQL allows a transition table only
+-- on a trigger of one event: two triggers, one name for their table): the ended ones leave the queue, the
+-- due and running ones enter it or move in it.
+create function triggerfish_queue_executions() returns trigger
 language plpgsql as $$
 begin
     -- = any(array(...)): by primary key, whatever the planner guesses of the transition table (a join
     -- walked the whole queue, dead rows included, on every finish)
     delete from ${flyway:defaultSchema}.execution_queue
-    where execution_id = any(array(select id from changed_executions
+    where execution_id = any(array(select id from written_executions
                                    where status not in ('pending', 'scheduled', 'retrying', 'running')));
     insert into ${flyway:defaultSchema}.execution_queue as q (execution_id, due_at, running)
     select id, case when status = 'running' then coalesce(lease_until, now()) else next_attempt_at end, status = 'running'
-    from changed_executions
+    from written_executions
     where status in ('pending', 'scheduled', 'retrying', 'running')
     on conflict (execution_id) do update set due_at = excluded.due_at, running = excluded.running
         where (q.due_at, q.running) is distinct from (excluded.due_at, excluded.running);
     return null;
 end
 $$;
+create trigger trigger_executions_queue_new after insert on trigger_executions
+    referencing new table as written_executions for each statement execute function triggerfish_queue_executions();
 create trigger trigger_executions_queue_changed after update on trigger_executions
-    referencing new table as changed_executions for each statement execute function triggerfish_queue_changed_executions();
+    referencing new table as written_executions for each statement execute function triggerfish_queue_executions();
 
 create function triggerfish_queue_removed_executions() returns trigger
 language plpgsql as $$

@@ -2,6 +2,7 @@ package dev.triggerfish.alert;
 
 import dev.triggerfish.event.EventStatus;
 import dev.triggerfish.execution.ExecutionStatus;
+import dev.triggerfish.execution.ExecutionStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,9 +41,9 @@ public class AlertStore {
      */
     private static final String BACKLOG_AGE = """
             select greatest(
-                (select extract(epoch from now() - min(due_at)) from execution_queue where not running and due_at <= now()),
+                extract(epoch from now() - (%s)),
                 (select extract(epoch from now() - created_at) from events where status = %s order by id limit 1)) as seconds"""
-            .formatted(EventStatus.NEW.sqlLiteral());
+            .formatted(ExecutionStore.OLDEST_DUE_AT, EventStatus.NEW.sqlLiteral());
 
     private static final String OPEN = """
             insert into alert_episodes (kind, subject, detail)

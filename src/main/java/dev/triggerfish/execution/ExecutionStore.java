@@ -94,6 +94,9 @@ public class ExecutionStore implements DueExecutions {
 
     static final String COUNT_DUE = "select count(*) as n " + QUEUED_DUE;
 
+    /** When the oldest due execution not yet claimed became due (null when none is), for the backlog's age. */
+    public static final String OLDEST_DUE_AT = "select min(due_at) " + QUEUED_DUE;
+
     private static final String[] DUE = ExecutionStatus.wireNames(ExecutionStatus.DUE);
 
     /** What a replay starts again, each of which may become retrying (checked once, here). */

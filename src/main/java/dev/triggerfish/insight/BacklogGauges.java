@@ -2,6 +2,7 @@ package dev.triggerfish.insight;
 
 import dev.triggerfish.event.EventStatus;
 import dev.triggerfish.event.IntakeGate;
+import dev.triggerfish.execution.ExecutionStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -21,9 +22,8 @@ public class BacklogGauges {
     static final String AGES = """
             select coalesce(extract(epoch from now() - (select created_at from events where status = %s order by id limit 1)), 0)
                        as event_age,
-                   coalesce(extract(epoch from now() - (select min(due_at) from execution_queue
-                                                        where not running and due_at <= now())), 0) as execution_age"""
-            .formatted(EventStatus.NEW.sqlLiteral());
+                   coalesce(extract(epoch from now() - (%s)), 0) as execution_age"""
+            .formatted(EventStatus.NEW.sqlLiteral(), ExecutionStore.OLDEST_DUE_AT);
 
     private final Pool pool;
     private volatile double oldestEventSeconds;

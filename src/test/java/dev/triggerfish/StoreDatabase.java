@@ -101,9 +101,14 @@ public final class StoreDatabase {
      * its parameters unknown), with {@code arguments} (SQL text, or null) for its parameters.
      */
     public String genericPlan(String sql, String arguments) {
+        return genericPlan("explain (costs off)", sql, arguments);
+    }
+
+    /** The generic plan of {@code sql} as {@code explain} (e.g. {@code "explain (analyze)"}, which runs it) shows it. */
+    public String genericPlan(String explain, String sql, String arguments) {
         return await(pool.withConnection(c -> c.query("prepare planned as " + sql).execute()
                 .flatMap(ignored -> c.query("set plan_cache_mode = force_generic_plan").execute())
-                .flatMap(ignored -> c.query("explain (costs off) execute planned" + (arguments == null ? "" : "(" + arguments + ")")).execute())
+                .flatMap(ignored -> c.query(explain + " execute planned" + (arguments == null ? "" : "(" + arguments + ")")).execute())
                 .map(rows -> {
                     StringBuilder plan = new StringBuilder();
                     rows.forEach(row -> plan.append(row.getString(0)).append('\n'));

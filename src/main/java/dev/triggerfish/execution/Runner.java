@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * Runs executions: claims due ones in batches, as far as this replica's {@link RunnerRoom} goes (when
- * it is full, in turn with intake's waiting requests), and runs each one ({@link ExecutionRun}) while
+ * it is full, in turn with intake's waiting requests: {@link ClaimPacing}), and runs each one ({@link ExecutionRun}) while
  * the {@link ClaimHeartbeat} keeps its claim. At most
  * {@code triggerfish.runner.concurrency} executions run at once on this replica.
  */
@@ -41,7 +41,7 @@ public class Runner {
     private final ExecutionRun run;
     private final String owner;
     private final WorkLoop loop;
-    private final WorkSignal work = new WorkSignal();
+    private final ClaimPacing pacing;
 
     public Runner(ExecutionStore executions, RecordStore records, TriggerCatalog catalog, Notifications notifications, Pool pool,
                   RunnerConfig config, RunnerRoom room, ClaimHeartbeat heartbeat, ExecutionRun run, ReplicaId replica) {
@@ -55,6 +55,7 @@ public class Runner {
         this.heartbeat = heartbeat;
         this.run = run;
         this.owner = replica.id();
+        this.pacing = new ClaimPacing(room, config.batchSize(), config.concurrency(), CLAIM_WAIT);
         this.loop = new WorkLoop("runner", this::claimBatch, config.batchSize());
         room.whenFreed(this::slotFreed);
     }
@@ -99,13 +100,13 @@ public class Runner {
     /** Wakes the runner now (work was just created on this replica). */
     public void wake() {
         if (config.enabled()) {
-            work.signal();
+            pacing.signal();
             loop.wake();
         }
     }
 
     private void slotFreed() {
-        if (work.mayWait()) {
+        if (pacing.mayWait()) {
             loop.wake();
         }
     }
@@ -130,41 +131,10 @@ public class Runner {
         claimed.forEach(this::runInSlot);
     }
 
+    /** Claims what {@link ClaimPacing} allows and runs it in the slots reserved for it. */
     private Uni<Integer> claimBatch() {
-        if (!work.mayWait()) {
-            return Uni.createFrom().item(0); // nothing signalled since the last claim came back short
-        }
-        // claim in batches: while busy, a quarter of the slots at a time, in turn with intake's waiting requests
-        int least = Math.min(config.batchSize(), Math.max(1, config.concurrency() / 4));
-        if (!room.isShort(least) || work.more()) {
-            return room.awaitClaimRoom(config.batchSize(), least, CLAIM_WAIT).flatMap(this::claimInto);
-        }
-        // a turn holds back the requests behind it: taken only when there is something to claim (not for each poll)
-        work.claiming(); // a wake-up from here on is claimed for again
-        return executions.anyClaimable()
-                .onFailure().invoke(work::failed)
-                .flatMap(claimable -> claimable ? room.awaitClaimRoom(config.batchSize(), least, CLAIM_WAIT) : Uni.createFrom().item(0))
-                .flatMap(this::claimInto);
-    }
-
-    /** Claims up to {@code slots} executions and runs them in those slots (reserved); gives back the ones not used. */
-    private Uni<Integer> claimInto(int slots) {
-        if (slots == 0) {
-            return Uni.createFrom().item(0);
-        }
-        work.claiming();
-        return catalog.ensureLoaded()
-                .flatMap(ignored -> executions.claim(owner, slots, config.lease()))
-                .invoke(claimed -> work.claimed(claimed.size(), slots))
-                .onFailure().invoke(() -> {
-                    work.failed();
-                    room.release(slots);
-                })
-                .invoke(claimed -> {
-                    if (claimed.size() < slots) {
-                        room.release(slots - claimed.size());
-                    }
-                })
+        return pacing.next(executions::anyClaimable,
+                        slots -> catalog.ensureLoaded().flatMap(ignored -> executions.claim(owner, slots, config.lease())))
                 .flatMap(this::withRecords)
                 .invoke(claimed -> claimed.forEach(this::runInSlot))
                 .map(List::size);

@@ -47,4 +47,9 @@ final class WorkSignal {
     void failed() {
         mayWait.set(true);
     }
+
+    /** Work was found, but its turn in a busy room ended with no slot free: it still waits, for the next slot that comes free. */
+    void unserved() {
+        mayWait.set(true);
+    }
 }

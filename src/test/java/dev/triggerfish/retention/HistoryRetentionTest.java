@@ -166,6 +166,18 @@ class HistoryRetentionTest {
                 .call(ignored -> c.query("reset all").execute())));
     }
 
+    /** An event past the frontier (the oldest execution still waiting to go) waits for the executions before it, then goes. */
+    @Test
+    void anOldEventPastAnExecutionStillWaitingGoesOnceThatExecutionIsGone() {
+        long held = event("dispatched", OLD);
+        execution(held, "completed", OLD);
+        long unmatched = event("dispatched", OLD);
+        assertEquals(0, await(retention.removeEvents(MAX_AGE, 100)), "the backlog of executions goes first");
+        assertEquals(1, await(retention.removeExecutions(MAX_AGE, 100)));
+        assertEquals(2, await(retention.removeEvents(MAX_AGE, 100)));
+        assertEquals(List.of(), ids("select id from events where id in (" + held + ", " + unmatched + ")"));
+    }
+
     @Test
     void anOldFailedEventWithNoExecutionGoes() {
         event("failed", OLD);

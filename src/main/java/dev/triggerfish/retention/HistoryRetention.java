@@ -23,18 +23,22 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class HistoryRetention {
+    /** Executions that ended longer ago than the age ({@code $1}, in seconds), with their ended statuses the parameter {@code %s}: what may go. */
+    private static final String ENDED_LONG_AGO = """
+            created_at < now() - make_interval(secs => $1) and completed_at < now() - make_interval(secs => $1)
+                  and status = any(%s)""";
+
     static final String EXECUTIONS = """
             with old as (
                 select id from trigger_executions
-                where created_at < now() - make_interval(secs => $1) and completed_at < now() - make_interval(secs => $1)
-                  and status = any($2)
+                where %s
                 order by created_at limit $3
                 for update skip locked),
             -- = any(array(...)): by primary key, whatever a generic plan guesses for the limit (a hash join
             -- walked both tables: half a second a batch)
             steps as (delete from execution_steps where execution_id = any(array(select id from old))),
             gone as (delete from trigger_executions where id = any(array(select id from old)) returning 1)
-            select count(*) as n from gone""";
+            select count(*) as n from gone""".formatted(ENDED_LONG_AGO.formatted("$2"));
 
     /**
      * The candidates come from one of two branches. While old executions still wait to go (a backlog,
@@ -48,8 +52,7 @@ public class HistoryRetention {
     static final String EVENTS = """
             with frontier as (
                 select event_id from trigger_executions
-                where created_at < now() - make_interval(secs => $1) and completed_at < now() - make_interval(secs => $1)
-                  and status = any($4)
+                where %s
                 order by created_at limit 1),
             below as (
                 select id from events e
@@ -68,7 +71,7 @@ public class HistoryRetention {
                 limit $3
                 for update skip locked),
             gone as (delete from events where id = any(array(select id from below union all select id from unbounded)) returning 1)
-            select count(*) as n from gone""";
+            select count(*) as n from gone""".formatted(ENDED_LONG_AGO.formatted("$4"));
 
     private static final String[] ENDED = ExecutionStatus.wireNames(ExecutionStatus.ENDED);
     private static final String[] SETTLED = EventStatus.SETTLED.stream().map(EventStatus::wireName).toArray(String[]::new);

@@ -109,10 +109,7 @@ class HistoryRetentionTest {
      */
     @Test
     void aBacklogIsRemovedBatchByBatchThroughIndexesEvenInAGenericPlan() {
-        db.sql("insert into events (id, kind, entity_type, entity_id, source, status, created_at)"
-                + " select g, 'updated', 'contact', g::text, 'records', 'dispatched', " + OLD + " from generate_series(1, 100000) g");
-        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at, completed_at)"
-                + " select 1, 1, g, 'completed', " + OLD + ", " + OLD + " from generate_series(1, 100000) g");
+        backlog(100000, OLD);
         db.sql("insert into execution_steps (execution_id, step_index, action_type, status, idempotency_key) select id, 0, 'webhook', 'completed', id || '-0' from trigger_executions");
         db.sql("analyze events, trigger_executions, execution_steps");
         String executions = db.genericPlan(HistoryRetention.EXECUTIONS, "2592000, '{completed}', 1000");
@@ -129,10 +126,7 @@ class HistoryRetentionTest {
      */
     @Test
     void aBatchOfEventsDoesNotProbeTheEventsABacklogOfExecutionsStillHolds() {
-        db.sql("insert into events (id, kind, entity_type, entity_id, source, status, created_at)"
-                + " select g, 'updated', 'contact', g::text, 'records', 'dispatched', " + OLD + " from generate_series(1, 5000) g");
-        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at, completed_at)"
-                + " select 1, 1, g, 'completed', " + OLD + " + g * interval '1 millisecond', " + OLD + " from generate_series(1, 5000) g");
+        backlog(5000, OLD + " + g * interval '1 millisecond'"); // removed oldest first: in the order of their events
         db.sql("analyze events, trigger_executions");
         assertEquals(1000, await(retention.removeExecutions(MAX_AGE, 1000)));
         assertEquals(1000, await(retention.removeEvents(MAX_AGE, 1000)));
@@ -146,6 +140,14 @@ class HistoryRetentionTest {
         }
         assertEquals(0, most, plan);
         assertEquals(4000, count("events"), "the events the backlog holds stay");
+    }
+
+    /** Events 1 to {@code n}, old and dispatched, each with an old completed execution created at {@code createdAt} (SQL; {@code g} is the event's id). */
+    void backlog(int n, String createdAt) {
+        db.sql("insert into events (id, kind, entity_type, entity_id, source, status, created_at)"
+                + " select g, 'updated', 'contact', g::text, 'records', 'dispatched', " + OLD + " from generate_series(1, " + n + ") g");
+        db.sql("insert into trigger_executions (trigger_id, trigger_version, event_id, status, created_at, completed_at)"
+                + " select 1, 1, g, 'completed', " + createdAt + ", " + OLD + " from generate_series(1, " + n + ") g");
     }
 
     /**

@@ -252,10 +252,6 @@ class ExecutionStateMachineTest {
         assertTrue(due.contains("execution_queue_due"), due);
     }
 
-    private String indexDefinition(String name) {
-        return db.row("select indexdef from pg_indexes where indexname = $1", name).getString("indexdef");
-    }
-
     static Set<String> names(Set<ExecutionStatus> statuses) {
         return new TreeSet<>(Arrays.asList(ExecutionStatus.wireNames(statuses)));
     }
